@@ -1,0 +1,452 @@
+/*
+ * Kubernetes credentials and calls to the API server's REST interface.
+ * libcurl is loaded with dlopen only when a call is made, so the paths that
+ * never talk to Kubernetes (health checks, ignored deliveries, rejected
+ * requests) do not pay for loading it and its dozens of libraries.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+
+#include "k8s.h"
+#include "util.h"
+
+#define SA_DIR		"/var/run/secrets/kubernetes.io/serviceaccount"
+#define USER_AGENT	"factory-webhook/" VERSION
+
+/* The libcurl functions used, resolved from libcurl.so.4 at run time. */
+struct curl_fns {
+	CURLcode	 (*global_init)(long);
+	CURL		*(*easy_init)(void);
+	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode	 (*easy_perform)(CURL *);
+	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void		 (*easy_cleanup)(CURL *);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void		 (*slist_free_all)(struct curl_slist *);
+};
+
+static int
+curl_load(struct curl_fns *f, char *err, size_t errlen)
+{
+	static const char *const names[] = { "curl_global_init",
+	    "curl_easy_init", "curl_easy_setopt", "curl_easy_perform",
+	    "curl_easy_getinfo", "curl_easy_cleanup", "curl_slist_append",
+	    "curl_slist_free_all" };
+	void	*lib, *sym[sizeof(names) / sizeof(names[0])];
+	size_t	 i;
+
+	if ((lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		msgf(err, errlen, "cannot load libcurl: %s", dlerror());
+		return -1;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((sym[i] = dlsym(lib, names[i])) == NULL) {
+			msgf(err, errlen, "libcurl lacks %s", names[i]);
+			return -1;
+		}
+	}
+	/* POSIX guarantees data and function pointers convert via dlsym. */
+	memcpy(&f->global_init, &sym[0], sizeof(void *));
+	memcpy(&f->easy_init, &sym[1], sizeof(void *));
+	memcpy(&f->easy_setopt, &sym[2], sizeof(void *));
+	memcpy(&f->easy_perform, &sym[3], sizeof(void *));
+	memcpy(&f->easy_getinfo, &sym[4], sizeof(void *));
+	memcpy(&f->easy_cleanup, &sym[5], sizeof(void *));
+	memcpy(&f->slist_append, &sym[6], sizeof(void *));
+	memcpy(&f->slist_free_all, &sym[7], sizeof(void *));
+	if (f->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		msgf(err, errlen, "libcurl failed to initialise");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+readable(const char *var, const char *path, char *err, size_t errlen)
+{
+	if (access(path, R_OK) == 0)
+		return 0;
+	msgf(err, errlen, "%s: cannot read %s: %s", var, path,
+	    strerror(errno));
+	return -1;
+}
+
+static int
+copy_setting(char *dst, size_t size, const char *var, const char *v,
+    char *err, size_t errlen)
+{
+	if (xsnprintf(dst, size, "%s", v) == 0)
+		return 0;
+	msgf(err, errlen, "%s is too long", var);
+	return -1;
+}
+
+/* KUBE_API_SERVER with KUBE_TOKEN_FILE or KUBE_TOKEN, KUBE_CA_FILE and
+ * KUBE_CLIENT_CERT_FILE + KUBE_CLIENT_KEY_FILE. */
+static int
+creds_from_env(struct k8s_creds *c, const char *server, char *err,
+    size_t errlen)
+{
+	const char *tf = getenv("KUBE_TOKEN_FILE"), *tok = getenv("KUBE_TOKEN");
+	const char *ca = getenv("KUBE_CA_FILE");
+	const char *cert = getenv("KUBE_CLIENT_CERT_FILE");
+	const char *key = getenv("KUBE_CLIENT_KEY_FILE");
+
+	xsnprintf(c->source, sizeof(c->source), "KUBE_API_SERVER");
+	if (strncmp(server, "https://", 8) != 0 &&
+	    strncmp(server, "http://", 7) != 0) {
+		msgf(err, errlen, "KUBE_API_SERVER must be an https:// URL");
+		return -1;
+	}
+	if (copy_setting(c->server, sizeof(c->server), "KUBE_API_SERVER",
+	    server, err, errlen) == -1)
+		return -1;
+	if (tf != NULL && *tf != '\0' && (readable("KUBE_TOKEN_FILE", tf, err,
+	    errlen) == -1 || copy_setting(c->token_file, sizeof(c->token_file),
+	    "KUBE_TOKEN_FILE", tf, err, errlen) == -1))
+		return -1;
+	if (tf == NULL && tok != NULL && *tok != '\0' &&
+	    (c->token = strdup(tok)) == NULL) {
+		msgf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (c->token != NULL)
+		OPENSSL_cleanse((char *)tok, strlen(tok));
+	if (ca != NULL && *ca != '\0' && (readable("KUBE_CA_FILE", ca, err,
+	    errlen) == -1 || copy_setting(c->ca_file, sizeof(c->ca_file),
+	    "KUBE_CA_FILE", ca, err, errlen) == -1))
+		return -1;
+	if ((cert != NULL) != (key != NULL)) {
+		msgf(err, errlen, "KUBE_CLIENT_CERT_FILE and "
+		    "KUBE_CLIENT_KEY_FILE must be set together");
+		return -1;
+	}
+	if (cert != NULL && (readable("KUBE_CLIENT_CERT_FILE", cert, err,
+	    errlen) == -1 || readable("KUBE_CLIENT_KEY_FILE", key, err,
+	    errlen) == -1 || copy_setting(c->cert_file, sizeof(c->cert_file),
+	    "KUBE_CLIENT_CERT_FILE", cert, err, errlen) == -1 ||
+	    copy_setting(c->key_file, sizeof(c->key_file),
+	    "KUBE_CLIENT_KEY_FILE", key, err, errlen) == -1))
+		return -1;
+	c->found = 1;
+	return 0;
+}
+
+/* A pod's service account: KUBERNETES_SERVICE_HOST/PORT and the files
+ * Kubernetes mounts under SA_DIR.  IPv6 hosts are bracketed. */
+static int
+creds_in_cluster(struct k8s_creds *c, const char *host, char *err,
+    size_t errlen)
+{
+	const char	*port = getenv("KUBERNETES_SERVICE_PORT");
+	int		 v6 = strchr(host, ':') != NULL;
+
+	xsnprintf(c->source, sizeof(c->source), "in-cluster service account");
+	if (port == NULL || *port == '\0')
+		port = "443";
+	if (xsnprintf(c->server, sizeof(c->server), "https://%s%s%s:%s",
+	    v6 ? "[" : "", host, v6 ? "]" : "", port) == -1) {
+		msgf(err, errlen, "KUBERNETES_SERVICE_HOST is too long");
+		return -1;
+	}
+	if (readable("in-cluster token", SA_DIR "/token", err, errlen) == -1 ||
+	    readable("in-cluster CA", SA_DIR "/ca.crt", err, errlen) == -1)
+		return -1;
+	xsnprintf(c->token_file, sizeof(c->token_file), "%s", SA_DIR "/token");
+	xsnprintf(c->ca_file, sizeof(c->ca_file), "%s", SA_DIR "/ca.crt");
+	c->found = 1;
+	return 0;
+}
+
+int
+k8s_creds_load(struct k8s_creds *c, char *err, size_t errlen)
+{
+	const char *server = getenv("KUBE_API_SERVER");
+	const char *host = getenv("KUBERNETES_SERVICE_HOST");
+	size_t n;
+
+	memset(c, 0, sizeof(*c));
+	if (server != NULL && *server != '\0') {
+		if (creds_from_env(c, server, err, errlen) == -1)
+			return -1;
+	} else if (host != NULL && *host != '\0') {
+		if (creds_in_cluster(c, host, err, errlen) == -1)
+			return -1;
+	} else {
+		return 0;
+	}
+	n = strlen(c->server);
+	while (n > 0 && c->server[n - 1] == '/')
+		c->server[--n] = '\0';
+	return 0;
+}
+
+void
+k8s_creds_wipe(struct k8s_creds *c)
+{
+	if (c->token != NULL) {
+		OPENSSL_cleanse(c->token, strlen(c->token));
+		free(c->token);
+		c->token = NULL;
+	}
+}
+
+/*
+ * The bearer token for this call: the fixed one, or the token file read now
+ * so that a rotated token is picked up.  White space around it (a file's
+ * final newline, CRLF) is not part of it.  Caller wipes and frees.
+ */
+static char *
+bearer_token(const struct k8s_creds *c, char *err, size_t errlen)
+{
+	char	*t, *p;
+	size_t	 len, start;
+
+	if (c->token_file[0] == '\0')
+		return c->token ? strdup(c->token) : NULL;
+	if ((t = read_small_file(c->token_file, SECRET_FILE_MAX, &len)) == NULL) {
+		msgf(err, errlen, "cannot read token file %s: %s",
+		    c->token_file, strerror(errno));
+		return NULL;
+	}
+	while (len > 0 && strchr(" \t\r\n", t[len - 1]) != NULL)
+		t[--len] = '\0';
+	start = strspn(t, " \t\r\n");
+	memmove(t, t + start, len - start + 1);
+	for (p = t; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p == 0x7f) {
+			msgf(err, errlen, "token file %s holds more than "
+			    "one token or a control character", c->token_file);
+			OPENSSL_cleanse(t, len);
+			free(t);
+			return NULL;
+		}
+	}
+	if (*t == '\0') {
+		msgf(err, errlen, "token file %s is empty", c->token_file);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Keeps the answer up to its cap; the rest is read and dropped, so that
+ * the status of a large answer is still known. */
+static size_t
+on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	struct buf *b = ctx;
+
+	(void)buf_append(b, p, size * n);
+	return size * n;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct k8s_reply	*rep = ctx;
+	size_t			 len = size * n, d;
+
+	if (len > 12 && ascii_ncaseeq(p, "Retry-After:", 12)) {
+		p += 12, len -= 12;
+		while (len > 0 && is_ows((unsigned char)*p))
+			p++, len--;
+		d = 0;
+		while (d < len && d < sizeof(rep->retry_after) - 1 &&
+		    is_digit((unsigned char)p[d]))
+			d++;
+		memcpy(rep->retry_after, p, d);
+		rep->retry_after[d] = '\0';
+	}
+	return size * n;
+}
+
+static struct curl_slist *
+request_headers(const struct curl_fns *f, const char *token, int has_body)
+{
+	struct curl_slist	*h = NULL, *n;
+	char			 auth[SECRET_FILE_MAX + 32];
+
+	if ((h = f->slist_append(NULL, "Accept: application/json")) == NULL)
+		return NULL;
+	if (has_body && (n = f->slist_append(h,
+	    "Content-Type: application/json")) != NULL)
+		h = n;
+	if (token != NULL) {
+		if (xsnprintf(auth, sizeof(auth), "Authorization: Bearer %s",
+		    token) == -1 || (n = f->slist_append(h, auth)) == NULL) {
+			f->slist_free_all(h);
+			h = NULL;
+		} else {
+			h = n;
+		}
+		OPENSSL_cleanse(auth, sizeof(auth));
+	}
+	return h;
+}
+
+static void
+set_tls(const struct curl_fns *f, CURL *h, const struct k8s_creds *c)
+{
+	f->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	f->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (c->ca_file[0] != '\0')
+		f->easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+	if (c->cert_file[0] != '\0') {
+		f->easy_setopt(h, CURLOPT_SSLCERT, c->cert_file);
+		f->easy_setopt(h, CURLOPT_SSLKEY, c->key_file);
+	}
+}
+
+static int
+perform(const struct curl_fns *f, const struct k8s_creds *c,
+    const char *method, const char *url, const char *body, int timeout_s,
+    struct curl_slist *hdrs, struct k8s_reply *rep)
+{
+	char		 errbuf[CURL_ERROR_SIZE] = "";
+	CURL		*h;
+	CURLcode	 rc;
+
+	if ((h = f->easy_init()) == NULL) {
+		xsnprintf(rep->error, sizeof(rep->error), "libcurl failed");
+		return -1;
+	}
+	f->easy_setopt(h, CURLOPT_URL, url);
+	f->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
+	f->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	f->easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_s * 1000);
+	f->easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
+	f->easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	f->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	f->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	f->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	f->easy_setopt(h, CURLOPT_WRITEDATA, &rep->body);
+	f->easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	f->easy_setopt(h, CURLOPT_HEADERDATA, rep);
+	if (body != NULL) {
+		f->easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		f->easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)strlen(body));
+	}
+	set_tls(f, h, c);
+	rc = f->easy_perform(h);
+	if (rc == CURLE_OK)
+		f->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rep->code);
+	else
+		msgf(rep->error, sizeof(rep->error), "%s", errbuf[0] ?
+		    errbuf : "transfer failed");
+	f->easy_cleanup(h);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+int
+k8s_call(const struct k8s_creds *c, const char *method, const char *path,
+    const char *body, int timeout_s, struct k8s_reply *rep)
+{
+	struct curl_fns		 f;
+	struct curl_slist	*hdrs;
+	char			 url[2048 + K8S_PATH_MAX], *token = NULL;
+	int			 rc = -1;
+
+	memset(rep, 0, sizeof(*rep));
+	buf_init(&rep->body, K8S_REPLY_MAX);
+	if (xsnprintf(url, sizeof(url), "%s%s", c->server, path) == -1) {
+		xsnprintf(rep->error, sizeof(rep->error), "URL too long");
+		return -1;
+	}
+	if (curl_load(&f, rep->error, sizeof(rep->error)) == -1)
+		return -1;
+	if ((c->token_file[0] != '\0' || c->token != NULL) &&
+	    (token = bearer_token(c, rep->error, sizeof(rep->error))) == NULL)
+		return -1;
+	if ((hdrs = request_headers(&f, token, body != NULL)) == NULL)
+		xsnprintf(rep->error, sizeof(rep->error), "out of memory");
+	else
+		rc = perform(&f, c, method, url, body, timeout_s, hdrs, rep);
+	if (hdrs != NULL)
+		f.slist_free_all(hdrs);
+	if (token != NULL) {
+		OPENSSL_cleanse(token, strlen(token));
+		free(token);
+	}
+	return rc;
+}
+
+/* The message of a Kubernetes Status answer, or "" when there is none. */
+static void
+status_fields(const struct k8s_reply *rep, char *msg, size_t msglen,
+    char *kind, size_t kindlen)
+{
+	cJSON		*st = NULL;
+	const cJSON	*m, *d;
+
+	msg[0] = kind[0] = '\0';
+	if (rep->body.data != NULL)
+		st = cJSON_ParseWithLength(rep->body.data, rep->body.len);
+	m = cJSON_GetObjectItemCaseSensitive(st, "message");
+	d = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(st, "details"), "kind");
+	if (cJSON_IsString(m))
+		msgf(msg, msglen, "%s", m->valuestring);
+	if (cJSON_IsString(d))
+		msgf(kind, kindlen, "%s", d->valuestring);
+	cJSON_Delete(st);
+}
+
+static enum status
+unavailable(struct request *r, const struct k8s_reply *rep, const char *why)
+{
+	xsnprintf(r->extra, sizeof(r->extra), "Retry-After: %s\r\n",
+	    rep->retry_after[0] ? rep->retry_after : "5");
+	return http_fail(r, ST_UNAVAILABLE, "%s", why);
+}
+
+/* SPEC section 6: what each failure of the API server means to a client. */
+enum status
+k8s_fail(struct request *r, const struct k8s_reply *rep, const char *ns)
+{
+	char msg[300], kind[64], why[ERROR_MAX];
+
+	if (rep->code == 0) {
+		msgf(why, sizeof(why), "Kubernetes API server unreachable: "
+		    "%s", rep->error);
+		return unavailable(r, rep, why);
+	}
+	status_fields(rep, msg, sizeof(msg), kind, sizeof(kind));
+	switch (rep->code) {
+	case 401:
+		return http_fail(r, ST_BAD_GATEWAY, "the Kubernetes API server "
+		    "rejected the credentials (401); check the token");
+	case 403:
+		return http_fail(r, ST_BAD_GATEWAY, "Kubernetes denied access: "
+		    "the credentials need permission to create "
+		    "softwaretasks.factory.factory.io in namespace \"%s\" (%s)",
+		    ns, msg[0] ? msg : "403 Forbidden");
+	case 404:
+		if (strcmp(kind, "namespaces") == 0)
+			return http_fail(r, ST_BAD_GATEWAY, "namespace \"%s\" "
+			    "does not exist in Kubernetes; create it or set "
+			    "NAMESPACE", ns);
+		return http_fail(r, ST_BAD_GATEWAY, "the SoftwareTask CRD "
+		    "(softwaretasks.factory.factory.io) is not installed in "
+		    "Kubernetes; apply it first");
+	case 422:
+		return http_fail(r, ST_UNPROCESSABLE, "%s",
+		    msg[0] ? msg : "Kubernetes rejected the object");
+	}
+	if (rep->code == 429 || rep->code >= 500) {
+		msgf(why, sizeof(why), "Kubernetes API server busy or "
+		    "failing (%ld)%s%s", rep->code, msg[0] ? ": " : "", msg);
+		return unavailable(r, rep, why);
+	}
+	return http_fail(r, ST_BAD_GATEWAY, "unexpected answer %ld from the "
+	    "Kubernetes API server%s%s", rep->code, msg[0] ? ": " : "", msg);
+}

@@ -1,0 +1,253 @@
+/*
+ * Secrets: the GitHub webhook secret and the API bearer tokens.  Values come
+ * from an environment variable, a file named by another variable, or a
+ * systemd credential; files hold one value per line so that a new secret can
+ * be added before the old one is removed.  Comparisons are constant-time and
+ * every copy is wiped when freed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "secret.h"
+#include "util.h"
+
+static int
+add_value(struct secrets *s, const char *p, size_t n)
+{
+	while (n > 0 && (is_ows((unsigned char)*p) || *p == '\r'))
+		p++, n--;
+	while (n > 0 && (is_ows((unsigned char)p[n - 1]) || p[n - 1] == '\r'))
+		n--;
+	if (n == 0)
+		return 0;
+	if (s->n == SECRETS_MAX || (s->v[s->n] = malloc(n + 1)) == NULL)
+		return -1;
+	memcpy(s->v[s->n], p, n);
+	s->v[s->n][n] = '\0';
+	s->len[s->n++] = n;
+	return 0;
+}
+
+/* One value per line; blank lines and surrounding white space ignored. */
+static int
+load_file(struct secrets *s, const char *path, char *err, size_t errlen)
+{
+	char	*data, *line, *nl;
+	size_t	 len;
+	int	 rc = 0;
+
+	if ((data = read_small_file(path, SECRET_FILE_MAX, &len)) == NULL) {
+		msgf(err, errlen, "cannot read %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	for (line = data; rc == 0 && line < data + len; line = nl + 1) {
+		if ((nl = memchr(line, '\n', (size_t)(data + len - line))) == NULL)
+			nl = data + len;
+		rc = add_value(s, line, (size_t)(nl - line));
+	}
+	OPENSSL_cleanse(data, len);
+	free(data);
+	if (rc == -1)
+		msgf(err, errlen, "%s: more than %d values", path,
+		    SECRETS_MAX);
+	else if (s->n == 0)
+		msgf(err, errlen, "%s holds no value", path);
+	return (rc == -1 || s->n == 0) ? -1 : 0;
+}
+
+/*
+ * The first source that is set wins: env, then the file named by file_env,
+ * then $CREDENTIALS_DIRECTORY/credential.  Nothing set is not an error.
+ */
+int
+secrets_load(struct secrets *s, const char *env, const char *file_env,
+    const char *credential, char *err, size_t errlen)
+{
+	const char	*v, *dir;
+	char		 path[4096];
+
+	memset(s, 0, sizeof(*s));
+	if ((v = getenv(env)) != NULL && *v != '\0') {
+		xsnprintf(s->origin, sizeof(s->origin), "$%s", env);
+		if (add_value(s, v, strlen(v)) == -1) {
+			msgf(err, errlen, "out of memory");
+			return -1;
+		}
+		OPENSSL_cleanse((char *)v, strlen(v));
+		return 0;
+	}
+	if ((v = getenv(file_env)) != NULL && *v != '\0') {
+		xsnprintf(s->origin, sizeof(s->origin), "$%s", file_env);
+		return load_file(s, v, err, errlen);
+	}
+	dir = getenv("CREDENTIALS_DIRECTORY");
+	if (dir == NULL || *dir == '\0' ||
+	    xsnprintf(path, sizeof(path), "%s/%s", dir, credential) == -1)
+		return 0;
+	if (access(path, F_OK) == -1 && errno == ENOENT)
+		return 0;
+	xsnprintf(s->origin, sizeof(s->origin), "credential %s", credential);
+	return load_file(s, path, err, errlen);
+}
+
+void
+secrets_wipe(struct secrets *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		OPENSSL_cleanse(s->v[i], s->len[i]);
+		free(s->v[i]);
+	}
+	s->n = 0;
+}
+
+/* Constant time in the secrets' contents: compares SHA-256 digests. */
+int
+secrets_match(const struct secrets *s, const char *given)
+{
+	unsigned char	 a[32], b[32];
+	size_t		 i;
+	int		 ok = 0;
+
+	if (given == NULL ||
+	    !EVP_Digest(given, strlen(given), a, NULL, EVP_sha256(), NULL))
+		return 0;
+	for (i = 0; i < s->n; i++) {
+		if (!EVP_Digest(s->v[i], s->len[i], b, NULL, EVP_sha256(), NULL))
+			continue;
+		ok |= CRYPTO_memcmp(a, b, sizeof(a)) == 0;
+	}
+	OPENSSL_cleanse(a, sizeof(a));
+	OPENSSL_cleanse(b, sizeof(b));
+	return ok;
+}
+
+struct signer {
+	EVP_MAC		*mac;
+	EVP_MAC_CTX	*ctx[SECRETS_MAX];
+	size_t		 n;
+};
+
+struct signer *
+signer_new(const struct secrets *s)
+{
+	struct signer	*g;
+	OSSL_PARAM	 params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+		    (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end()
+	};
+
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return NULL;
+	if ((g->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		goto fail;
+	for (g->n = 0; g->n < s->n; g->n++) {
+		if ((g->ctx[g->n] = EVP_MAC_CTX_new(g->mac)) == NULL ||
+		    !EVP_MAC_init(g->ctx[g->n], (const unsigned char *)s->v[g->n],
+		    s->len[g->n], params)) {
+			g->n++;
+			goto fail;
+		}
+	}
+	return g;
+fail:
+	signer_free(g);
+	return NULL;
+}
+
+void
+signer_update(struct signer *g, const void *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		EVP_MAC_update(g->ctx[i], p, n);
+}
+
+static int
+unhex(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "sha256=" and 64 hex digits, decoded; -1 if the header is malformed. */
+static int
+parse_signature(const char *h, unsigned char want[32])
+{
+	size_t	 i;
+	int	 hi, lo;
+
+	if (h == NULL || strncmp(h, "sha256=", 7) != 0 || strlen(h) != 7 + 64)
+		return -1;
+	for (i = 0; i < 32; i++) {
+		hi = unhex((unsigned char)h[7 + 2 * i]);
+		lo = unhex((unsigned char)h[8 + 2 * i]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		want[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* Finishes every MAC; 1 when header matches any of them. */
+int
+signer_verify(struct signer *g, const char *header)
+{
+	unsigned char	 want[32], got[EVP_MAX_MD_SIZE];
+	size_t		 i, len;
+	int		 ok = 0, valid;
+
+	valid = parse_signature(header, want) == 0;
+	for (i = 0; i < g->n; i++) {
+		if (!EVP_MAC_final(g->ctx[i], got, &len, sizeof(got)) ||
+		    len != 32)
+			continue;
+		ok |= valid && CRYPTO_memcmp(got, want, 32) == 0;
+	}
+	OPENSSL_cleanse(got, sizeof(got));
+	return ok;
+}
+
+/* "sha256=<hex>" under the first secret, for --sign. */
+int
+signer_hex(struct signer *g, char out[72])
+{
+	unsigned char	 got[EVP_MAX_MD_SIZE];
+	size_t		 len;
+
+	if (g->n == 0 || !EVP_MAC_final(g->ctx[0], got, &len, sizeof(got)) ||
+	    len != 32)
+		return -1;
+	memcpy(out, "sha256=", 7);
+	hex_encode(out + 7, got, 32);
+	return 0;
+}
+
+void
+signer_free(struct signer *g)
+{
+	size_t i;
+
+	if (g == NULL)
+		return;
+	for (i = 0; i < g->n; i++)
+		EVP_MAC_CTX_free(g->ctx[i]);
+	EVP_MAC_free(g->mac);
+	free(g);
+}
