@@ -8,7 +8,7 @@
 #define METHOD_MAX		16
 #define BODY_MAX_DEFAULT	(1024 * 1024)	/* MAX_BODY_BYTES default */
 #define GITHUB_STREAM_MAX	(25 * 1024 * 1024) /* ignored deliveries, hashed not kept */
-#define DRAIN_MAX		(4 * 1024 * 1024) /* bytes read after the response */
+#define DRAIN_MAX		(64 * 1024 * 1024) /* bytes read after the response */
 #define DRAIN_MS		2000		/* and for at most this long */
 #define REQUEST_TIMEOUT_DEFAULT	10		/* seconds, REQUEST_TIMEOUT_SECONDS */
 #define K8S_TIMEOUT_DEFAULT	5		/* seconds, K8S_TIMEOUT_SECONDS */
