@@ -9,6 +9,9 @@ VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man
+UNITDIR  = $(PREFIX)/lib/systemd/system
+DOCDIR   = $(PREFIX)/share/doc/factory-webhook
+SYSCONFDIR ?= /etc
 PORT    ?= 8080
 
 CC      ?= cc
@@ -23,9 +26,9 @@ FW_LDFLAGS = -pie -Wl,-z,relro,-z,now,-z,noexecstack $(LDFLAGS)
 LIBS     = -lcjson -lcrypto -ldl -lm
 
 SRC = handler.c http.c chunked.c json.c k8s.c config.c secret.c names.c \
-      form.c log.c tasks.c github.c util.c
+      form.c log.c tasks.c github.c listen.c util.c
 HDR = handler.h http.h chunked.h json.h k8s.h config.h secret.h names.h \
-      form.h log.h util.h limits.h
+      form.h log.h listen.h util.h limits.h
 OBJ = $(SRC:.c=.o)
 
 SAN_DIR   = build/asan
@@ -58,7 +61,48 @@ run: deps
 	$(MAKE) all
 	bash tests/run-local.sh
 
+# Fills in the installed paths and the port.
+SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@PORT@|$(PORT)|g' \
+        -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+CREDS = github-webhook-secret api-token kube-token
+
+install: factory-webhook
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/default
+	install -d -m 700 $(DESTDIR)$(SYSCONFDIR)/factory-webhook
+	install -m 755 factory-webhook $(DESTDIR)$(BINDIR)/factory-webhook
+	install -m 644 factory-webhook.8 $(DESTDIR)$(MANDIR)/man8/factory-webhook.8
+	$(SUBST) systemd/factory-webhook.socket \
+	    >$(DESTDIR)$(UNITDIR)/factory-webhook.socket
+	$(SUBST) systemd/factory-webhook@.service \
+	    >$(DESTDIR)$(UNITDIR)/factory-webhook@.service
+	$(SUBST) systemd/factory-webhook.xinetd \
+	    >$(DESTDIR)$(DOCDIR)/factory-webhook.xinetd
+	$(SUBST) systemd/inetd.conf >$(DESTDIR)$(DOCDIR)/inetd.conf
+	chmod 644 $(DESTDIR)$(UNITDIR)/factory-webhook.socket \
+	    $(DESTDIR)$(UNITDIR)/factory-webhook@.service \
+	    $(DESTDIR)$(DOCDIR)/factory-webhook.xinetd $(DESTDIR)$(DOCDIR)/inetd.conf
+	@# Settings and secrets are the operator's: never overwritten.
+	test -e $(DESTDIR)$(SYSCONFDIR)/default/factory-webhook || \
+	    install -m 644 systemd/factory-webhook.env \
+	    $(DESTDIR)$(SYSCONFDIR)/default/factory-webhook
+	for c in $(CREDS); do \
+	    f=$(DESTDIR)$(SYSCONFDIR)/factory-webhook/$$c; \
+	    test -e $$f || install -m 600 /dev/null $$f || exit 1; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/factory-webhook \
+	    $(DESTDIR)$(MANDIR)/man8/factory-webhook.8 \
+	    $(DESTDIR)$(UNITDIR)/factory-webhook.socket \
+	    $(DESTDIR)$(UNITDIR)/factory-webhook@.service \
+	    $(DESTDIR)$(DOCDIR)/factory-webhook.xinetd \
+	    $(DESTDIR)$(DOCDIR)/inetd.conf
+	-rmdir $(DESTDIR)$(DOCDIR)
+	@echo "left in place: $(SYSCONFDIR)/default/factory-webhook and $(SYSCONFDIR)/factory-webhook/ (settings and secrets)"
+
 clean:
 	rm -rf factory-webhook $(OBJ) build
 
-.PHONY: all asan deps test run clean
+.PHONY: all asan deps test run install uninstall clean

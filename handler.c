@@ -15,6 +15,7 @@
 
 #include "handler.h"
 #include "json.h"
+#include "listen.h"
 #include "log.h"
 #include "names.h"
 
@@ -263,11 +264,15 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: factory-webhook [--check-config | --sign | --version | --help]\n"
+	    "usage: factory-webhook [--listen [ADDR:]PORT | --check-config | --sign |\n"
+	    "                        --version | --help]\n"
 	    "\n"
 	    "Serves one HTTP request on standard input and output, as started\n"
 	    "by systemd (Accept=yes) or an inetd for each connection.\n"
 	    "\n"
+	    "  --listen [ADDR:]PORT\n"
+	    "                  accept connections itself, one child process each\n"
+	    "                  (for containers); PORT defaults to $PORT\n"
 	    "  --check-config  read the configuration and credentials, print a\n"
 	    "                  summary without secrets; exit 0 if usable, else 1\n"
 	    "  --sign          print sha256=<hex>, the X-Hub-Signature-256 of\n"
@@ -348,6 +353,20 @@ sign_stdin(const struct config *c)
 	return rc;
 }
 
+struct serve_ctx {
+	const struct config	*cfg;
+	const struct k8s_creds	*kc;
+	const char		*err;
+};
+
+static int
+serve_stdio(void *p)
+{
+	const struct serve_ctx *c = p;
+
+	return serve(c->cfg, c->kc, c->err, STDIN_FILENO, STDOUT_FILENO);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -358,9 +377,13 @@ main(int argc, char **argv)
 	int			 rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--help") == 0)) {
-		usage(argc > 2 ? stderr : stdout);
-		return argc > 2 ? 2 : 0;
+	int			 listening = argc > 1 &&
+	    strcmp(argv[1], "--listen") == 0;
+
+	if (argc > 3 || (argc == 3 && !listening) ||
+	    (argc == 2 && strcmp(argv[1], "--help") == 0)) {
+		usage(argc == 2 ? stdout : stderr);
+		return argc == 2 ? 0 : 2;
 	}
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
 		printf("factory-webhook %s\n", VERSION);
@@ -370,8 +393,12 @@ main(int argc, char **argv)
 		err = cfg.err;
 	if (k8s_creds_load(&kc, kerr, sizeof(kerr)) == -1 && err == NULL)
 		err = kerr;
+	struct serve_ctx	 ctx = { &cfg, &kc, err };
+
 	if (argc == 1)
-		rc = serve(&cfg, &kc, err, STDIN_FILENO, STDOUT_FILENO);
+		rc = serve_stdio(&ctx);
+	else if (listening)
+		rc = listen_loop(argc == 3 ? argv[2] : cfg.port, serve_stdio, &ctx);
 	else if (strcmp(argv[1], "--check-config") == 0)
 		rc = check_config(&cfg, &kc, err);
 	else if (strcmp(argv[1], "--sign") == 0)

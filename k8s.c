@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -89,8 +90,22 @@ copy_setting(char *dst, size_t size, const char *var, const char *v,
 	return -1;
 }
 
-/* KUBE_API_SERVER with KUBE_TOKEN_FILE or KUBE_TOKEN, KUBE_CA_FILE and
- * KUBE_CLIENT_CERT_FILE + KUBE_CLIENT_KEY_FILE. */
+/* The systemd credential kube-token, when it exists and is not empty. */
+static void
+credential_token(struct k8s_creds *c)
+{
+	const char	*dir = getenv("CREDENTIALS_DIRECTORY");
+	struct stat	 st;
+
+	if (dir != NULL && *dir != '\0' &&
+	    xsnprintf(c->token_file, sizeof(c->token_file), "%s/kube-token",
+	    dir) == 0 && stat(c->token_file, &st) == 0 && st.st_size > 0)
+		return;
+	c->token_file[0] = '\0';
+}
+
+/* KUBE_API_SERVER with KUBE_TOKEN_FILE or KUBE_TOKEN (else the credential
+ * kube-token), KUBE_CA_FILE and KUBE_CLIENT_CERT_FILE + KUBE_CLIENT_KEY_FILE. */
 static int
 creds_from_env(struct k8s_creds *c, const char *server, char *err,
     size_t errlen)
@@ -120,6 +135,8 @@ creds_from_env(struct k8s_creds *c, const char *server, char *err,
 	}
 	if (c->token != NULL)
 		OPENSSL_cleanse((char *)tok, strlen(tok));
+	if (c->token == NULL && c->token_file[0] == '\0')
+		credential_token(c);
 	if (ca != NULL && *ca != '\0' && (readable("KUBE_CA_FILE", ca, err,
 	    errlen) == -1 || copy_setting(c->ca_file, sizeof(c->ca_file),
 	    "KUBE_CA_FILE", ca, err, errlen) == -1))

@@ -21,5 +21,7 @@
 #define LABEL_VALUE_MAX		63
 #define NAME_RETRIES		5		/* create attempts on a name clash */
 #define LOG_LINE_MAX		2048
+#define LISTEN_CHILDREN_MAX	64		/* --listen: connections served at once */
+#define LISTEN_BACKLOG		128
 
 #endif

@@ -35,9 +35,14 @@ add_value(struct secrets *s, const char *p, size_t n)
 	return 0;
 }
 
-/* One value per line; blank lines and surrounding white space ignored. */
+/*
+ * One value per line; blank lines and surrounding white space ignored.  A
+ * file without any value is an error, except for a systemd credential
+ * (may_be_empty), whose file must exist for the unit to start at all.
+ */
 static int
-load_file(struct secrets *s, const char *path, char *err, size_t errlen)
+load_file(struct secrets *s, const char *path, int may_be_empty, char *err,
+    size_t errlen)
 {
 	char	*data, *line, *nl;
 	size_t	 len;
@@ -58,9 +63,9 @@ load_file(struct secrets *s, const char *path, char *err, size_t errlen)
 	if (rc == -1)
 		msgf(err, errlen, "%s: more than %d values", path,
 		    SECRETS_MAX);
-	else if (s->n == 0)
+	else if (s->n == 0 && !may_be_empty)
 		msgf(err, errlen, "%s holds no value", path);
-	return (rc == -1 || s->n == 0) ? -1 : 0;
+	return (rc == -1 || (s->n == 0 && !may_be_empty)) ? -1 : 0;
 }
 
 /*
@@ -86,7 +91,7 @@ secrets_load(struct secrets *s, const char *env, const char *file_env,
 	}
 	if ((v = getenv(file_env)) != NULL && *v != '\0') {
 		xsnprintf(s->origin, sizeof(s->origin), "$%s", file_env);
-		return load_file(s, v, err, errlen);
+		return load_file(s, v, 0, err, errlen);
 	}
 	dir = getenv("CREDENTIALS_DIRECTORY");
 	if (dir == NULL || *dir == '\0' ||
@@ -95,7 +100,11 @@ secrets_load(struct secrets *s, const char *env, const char *file_env,
 	if (access(path, F_OK) == -1 && errno == ENOENT)
 		return 0;
 	xsnprintf(s->origin, sizeof(s->origin), "credential %s", credential);
-	return load_file(s, path, err, errlen);
+	if (load_file(s, path, 1, err, errlen) == -1)
+		return -1;
+	if (s->n == 0)
+		s->origin[0] = '\0';
+	return 0;
 }
 
 void

@@ -46,7 +46,7 @@ command -v go >/dev/null || die "go not found in PATH (Go >= 1.26 needed)"
 mkdir -p "$cache_root"
 
 # Serialise concurrent builds of the same key; the second one finds the result.
-exec 9>"$bin_dir.lock"
+exec 9>"$cache_root/.lock-${bin_dir##*/}"
 flock 9
 if have_bins; then
 	log "cached (built concurrently): $bin_dir"
@@ -85,6 +85,7 @@ log "building etcd $etcd_ver"
 "$tmp/kube-apiserver" --version >&2
 "$tmp/etcd" --version >&2
 
+chmod 755 "$tmp"
 rm -rf "$bin_dir" # an empty or partial leftover would block the rename
 mv -T "$tmp" "$bin_dir"
 log "built in $((SECONDS - start)) s: $bin_dir"

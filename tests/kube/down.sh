@@ -20,7 +20,7 @@ dir=$(cd "$1" && pwd)
 find_pids() {
 	local p cmd
 	for p in /proc/[0-9]*; do
-		cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
 		case ${cmd%% *} in */"$1" | "$1") ;; *) continue ;; esac
 		[[ $cmd == *"$dir/"* ]] && printf '%s\n' "${p#/proc/}"
 	done

@@ -40,7 +40,7 @@ kube_pid_matches() {
 	[[ $pid =~ ^[0-9]+$ && -r /proc/$pid/stat ]] || return 1
 	state=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || return 1
 	[[ -n $state && $state != Z && $state != X ]] || return 1
-	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
 	[[ $cmd == *"$want"* ]]
 }
 

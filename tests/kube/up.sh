@@ -236,7 +236,7 @@ for ns in team-a default; do
 	until curl -sS --max-time 5 --cacert ca.crt -H "Authorization: Bearer $LIMITED_TOKEN" \
 		-H 'Content-Type: application/json' -X POST --data-binary "$ssar" \
 		"$KUBE_URL/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" 2>/dev/null |
-		grep -q '"allowed":true'; do
+		grep -qE '"allowed": *true'; do
 		((SECONDS < deadline)) || { kube_log_tail kas.log; kube_die "RBAC for limited-user not effective after 60 s"; }
 		sleep 0.2
 	done
