@@ -50,6 +50,23 @@ $(SAN_DIR)/factory-webhook: $(SRC) $(HDR)
 
 asan: $(SAN_DIR)/factory-webhook
 
+# libFuzzer targets (clang); FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+             -DVERSION='"$(VERSION)"'
+FUZZ_TARGETS = request chunked form json
+FUZZ_SRC_request = http.c chunked.c util.c
+FUZZ_SRC_chunked = chunked.c
+FUZZ_SRC_form    = form.c
+FUZZ_SRC_json    = json.c names.c http.c chunked.c util.c
+
+build/fuzz/%: fuzz/fuzz_%.c $(SRC) $(HDR)
+	@mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC_$*) -lcjson -lm
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
+	bash fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 deps:
 	@sh tests/deps.sh
 
@@ -105,4 +122,4 @@ uninstall:
 clean:
 	rm -rf factory-webhook $(OBJ) build
 
-.PHONY: all asan deps test run install uninstall clean
+.PHONY: all asan deps test run install uninstall clean fuzz

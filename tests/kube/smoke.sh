@@ -8,6 +8,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 if [[ $# -ge 1 ]]; then
 	dir=$1
 	keep=1
@@ -80,7 +82,8 @@ check "KAS_PID in env updated" "$(cat "$dir/kas.pid")" "$KAS_PID"
 "$here/down.sh" "$dir"
 left=0
 for pid in "$KAS_PID" "$ETCD_PID"; do
-	kill -0 "$pid" 2>/dev/null && left=$((left + 1))
+	# (an exited child not yet reaped by init is a zombie: counted as gone)
+	kube_pid_matches "$pid" "$KUBE_DIR/" && left=$((left + 1))
 done
 check "no process left after down.sh" 0 "$left"
 rc=0
