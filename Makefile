@@ -23,12 +23,12 @@ HARDEN   = -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
            -fstack-clash-protection -fcf-protection -fPIE
 FW_CFLAGS  = -std=gnu11 $(WARN) $(HARDEN) -DVERSION='"$(VERSION)"' $(CFLAGS)
 FW_LDFLAGS = -pie -Wl,-z,relro,-z,now,-z,noexecstack $(LDFLAGS)
-LIBS     = -lcjson -lcrypto -ldl -lm
+LIBS     = -lcjson -ldl
 
 SRC = handler.c http.c chunked.c json.c k8s.c config.c secret.c names.c \
-      form.c log.c tasks.c github.c listen.c util.c
+      form.c log.c tasks.c github.c listen.c crypto.c util.c
 HDR = handler.h http.h chunked.h json.h k8s.h config.h secret.h names.h \
-      form.h log.h listen.h util.h limits.h
+      form.h log.h listen.h crypto.h util.h limits.h
 OBJ = $(SRC:.c=.o)
 
 SAN_DIR   = build/asan
@@ -62,7 +62,7 @@ FUZZ_SRC_json    = json.c names.c http.c chunked.c util.c
 
 build/fuzz/%: fuzz/fuzz_%.c $(SRC) $(HDR)
 	@mkdir -p build/fuzz
-	clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC_$*) -lcjson -lm
+	clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC_$*) -lcjson -ldl
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
 	bash fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

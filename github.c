@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
+#include "crypto.h"
 #include "form.h"
 #include "handler.h"
 #include "json.h"
@@ -180,13 +179,10 @@ static void
 issue_name(struct exchange *x, long long number, int i)
 {
 	static const int	 lens[] = { 10, 20, 32, 48, 64 };
-	unsigned char		 md[32];
 	char			 hex[65], rnd[5];
 
-	if (x->delivery != NULL) {
-		EVP_Digest(x->delivery, strlen(x->delivery), md, NULL,
-		    EVP_sha256(), NULL);
-		hex_encode(hex, md, sizeof(md));
+	if (x->delivery != NULL && sha256_hex(x->delivery,
+	    strlen(x->delivery), hex) == 0) {
 		xsnprintf(x->task, sizeof(x->task), "issue-%lld-%.*s", number,
 		    lens[i < 5 ? i : 4], hex);
 	} else if (i == 0) {

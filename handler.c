@@ -9,9 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
-
-#include <openssl/crypto.h>
 
 #include "handler.h"
 #include "json.h"
@@ -92,7 +91,7 @@ task_create(struct exchange *x, cJSON *obj, long *code)
 		*code = rep.code == 200 ? 201 : rep.code;
 	else
 		st = k8s_fail(x->r, &rep, x->cfg->namespace);
-	OPENSSL_cleanse(json, strlen(json));	/* may hold githubToken */
+	explicit_bzero(json, strlen(json));	/* may hold githubToken */
 	free(json);
 	buf_free(&rep.body);
 	return st;

@@ -3,7 +3,6 @@
  * seed's table is checked here, before any Kubernetes call, and an error
  * names the field: "maxRetries: must be an integer from 0 to 5".
  */
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,8 +113,10 @@ check_members(struct request *r, const char *path, const cJSON *o,
 static int
 is_int_in(const cJSON *v, double min, double max)
 {
-	return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
-	    v->valuedouble >= min && v->valuedouble <= max;
+	/* In range first, so that the conversion to an integer is defined. */
+	return cJSON_IsNumber(v) && v->valuedouble >= min &&
+	    v->valuedouble <= max &&
+	    v->valuedouble == (double)(long long)v->valuedouble;
 }
 
 /* "path.name", or "name" at the top.  Paths are short by construction

@@ -14,7 +14,6 @@
 
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
-#include <openssl/crypto.h>
 
 #include "k8s.h"
 #include "util.h"
@@ -134,7 +133,7 @@ creds_from_env(struct k8s_creds *c, const char *server, char *err,
 		return -1;
 	}
 	if (c->token != NULL)
-		OPENSSL_cleanse((char *)tok, strlen(tok));
+		explicit_bzero((char *)tok, strlen(tok));
 	if (c->token == NULL && c->token_file[0] == '\0')
 		credential_token(c);
 	if (ca != NULL && *ca != '\0' && (readable("KUBE_CA_FILE", ca, err,
@@ -210,7 +209,7 @@ void
 k8s_creds_wipe(struct k8s_creds *c)
 {
 	if (c->token != NULL) {
-		OPENSSL_cleanse(c->token, strlen(c->token));
+		explicit_bzero(c->token, strlen(c->token));
 		free(c->token);
 		c->token = NULL;
 	}
@@ -242,7 +241,7 @@ bearer_token(const struct k8s_creds *c, char *err, size_t errlen)
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p == 0x7f) {
 			msgf(err, errlen, "token file %s holds more than "
 			    "one token or a control character", c->token_file);
-			OPENSSL_cleanse(t, len);
+			explicit_bzero(t, len);
 			free(t);
 			return NULL;
 		}
@@ -305,7 +304,7 @@ request_headers(const struct curl_fns *f, const char *token, int has_body)
 		} else {
 			h = n;
 		}
-		OPENSSL_cleanse(auth, sizeof(auth));
+		explicit_bzero(auth, sizeof(auth));
 	}
 	return h;
 }
@@ -391,7 +390,7 @@ k8s_call(const struct k8s_creds *c, const char *method, const char *path,
 	if (hdrs != NULL)
 		f.slist_free_all(hdrs);
 	if (token != NULL) {
-		OPENSSL_cleanse(token, strlen(token));
+		explicit_bzero(token, strlen(token));
 		free(token);
 	}
 	return rc;

@@ -12,9 +12,8 @@
 #include <unistd.h>
 
 #include <openssl/core_names.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
+#include "crypto.h"
 #include "secret.h"
 #include "util.h"
 
@@ -58,7 +57,7 @@ load_file(struct secrets *s, const char *path, int may_be_empty, char *err,
 			nl = data + len;
 		rc = add_value(s, line, (size_t)(nl - line));
 	}
-	OPENSSL_cleanse(data, len);
+	explicit_bzero(data, len);
 	free(data);
 	if (rc == -1)
 		msgf(err, errlen, "%s: more than %d values", path,
@@ -86,7 +85,7 @@ secrets_load(struct secrets *s, const char *env, const char *file_env,
 			msgf(err, errlen, "out of memory");
 			return -1;
 		}
-		OPENSSL_cleanse((char *)v, strlen(v));
+		explicit_bzero((char *)v, strlen(v));
 		return 0;
 	}
 	if ((v = getenv(file_env)) != NULL && *v != '\0') {
@@ -113,34 +112,37 @@ secrets_wipe(struct secrets *s)
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
-		OPENSSL_cleanse(s->v[i], s->len[i]);
+		explicit_bzero(s->v[i], s->len[i]);
 		free(s->v[i]);
 	}
 	s->n = 0;
 }
 
-/* Constant time in the secrets' contents: compares SHA-256 digests. */
+/* Constant time in the secrets' contents: compares SHA-256 digests, so
+ * neither the length nor a prefix of a token shows in the timing. */
 int
 secrets_match(const struct secrets *s, const char *given)
 {
-	unsigned char	 a[32], b[32];
-	size_t		 i;
-	int		 ok = 0;
+	const struct crypto	*c = crypto();
+	unsigned char		 a[32], b[32];
+	size_t			 i;
+	int			 ok = 0;
 
-	if (given == NULL ||
-	    !EVP_Digest(given, strlen(given), a, NULL, EVP_sha256(), NULL))
+	if (c == NULL || given == NULL || !c->digest(given, strlen(given), a,
+	    NULL, c->sha256(), NULL))
 		return 0;
 	for (i = 0; i < s->n; i++) {
-		if (!EVP_Digest(s->v[i], s->len[i], b, NULL, EVP_sha256(), NULL))
+		if (!c->digest(s->v[i], s->len[i], b, NULL, c->sha256(), NULL))
 			continue;
-		ok |= CRYPTO_memcmp(a, b, sizeof(a)) == 0;
+		ok |= c->memcmp(a, b, sizeof(a)) == 0;
 	}
-	OPENSSL_cleanse(a, sizeof(a));
-	OPENSSL_cleanse(b, sizeof(b));
+	explicit_bzero(a, sizeof(a));
+	explicit_bzero(b, sizeof(b));
 	return ok;
 }
 
 struct signer {
+	const struct crypto *c;
 	EVP_MAC		*mac;
 	EVP_MAC_CTX	*ctx[SECRETS_MAX];
 	size_t		 n;
@@ -149,20 +151,23 @@ struct signer {
 struct signer *
 signer_new(const struct secrets *s)
 {
-	struct signer	*g;
-	OSSL_PARAM	 params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-		    (char *)"SHA256", 0),
-		OSSL_PARAM_construct_end()
+	static char	 digest[] = "SHA256";
+	const OSSL_PARAM params[] = {
+		OSSL_PARAM_utf8_string(OSSL_MAC_PARAM_DIGEST, digest,
+		    sizeof(digest) - 1),
+		OSSL_PARAM_END
 	};
+	const struct crypto *c = crypto();
+	struct signer	*g;
 
-	if ((g = calloc(1, sizeof(*g))) == NULL)
+	if (c == NULL || (g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
-	if ((g->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+	g->c = c;
+	if ((g->mac = c->mac_fetch(NULL, "HMAC", NULL)) == NULL)
 		goto fail;
 	for (g->n = 0; g->n < s->n; g->n++) {
-		if ((g->ctx[g->n] = EVP_MAC_CTX_new(g->mac)) == NULL ||
-		    !EVP_MAC_init(g->ctx[g->n], (const unsigned char *)s->v[g->n],
+		if ((g->ctx[g->n] = c->mac_ctx_new(g->mac)) == NULL ||
+		    !c->mac_init(g->ctx[g->n], (const unsigned char *)s->v[g->n],
 		    s->len[g->n], params)) {
 			g->n++;
 			goto fail;
@@ -180,7 +185,7 @@ signer_update(struct signer *g, const void *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < g->n; i++)
-		EVP_MAC_update(g->ctx[i], p, n);
+		g->c->mac_update(g->ctx[i], p, n);
 }
 
 static int
@@ -224,12 +229,12 @@ signer_verify(struct signer *g, const char *header)
 
 	valid = parse_signature(header, want) == 0;
 	for (i = 0; i < g->n; i++) {
-		if (!EVP_MAC_final(g->ctx[i], got, &len, sizeof(got)) ||
+		if (!g->c->mac_final(g->ctx[i], got, &len, sizeof(got)) ||
 		    len != 32)
 			continue;
-		ok |= valid && CRYPTO_memcmp(got, want, 32) == 0;
+		ok |= valid && g->c->memcmp(got, want, 32) == 0;
 	}
-	OPENSSL_cleanse(got, sizeof(got));
+	explicit_bzero(got, sizeof(got));
 	return ok;
 }
 
@@ -240,7 +245,7 @@ signer_hex(struct signer *g, char out[72])
 	unsigned char	 got[EVP_MAX_MD_SIZE];
 	size_t		 len;
 
-	if (g->n == 0 || !EVP_MAC_final(g->ctx[0], got, &len, sizeof(got)) ||
+	if (g->n == 0 || !g->c->mac_final(g->ctx[0], got, &len, sizeof(got)) ||
 	    len != 32)
 		return -1;
 	memcpy(out, "sha256=", 7);
@@ -256,7 +261,7 @@ signer_free(struct signer *g)
 	if (g == NULL)
 		return;
 	for (i = 0; i < g->n; i++)
-		EVP_MAC_CTX_free(g->ctx[i]);
-	EVP_MAC_free(g->mac);
+		g->c->mac_ctx_free(g->ctx[i]);
+	g->c->mac_free(g->mac);
 	free(g);
 }

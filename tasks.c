@@ -9,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
+#include "crypto.h"
 #include "handler.h"
 #include "json.h"
 
@@ -36,7 +34,6 @@ authorize(struct exchange *x)
 static enum status
 idempotent_name(struct exchange *x, const char *key, char *name, size_t size)
 {
-	unsigned char	 md[32];
 	char		 hex[65];
 	size_t		 i, n = strlen(key);
 
@@ -46,9 +43,8 @@ idempotent_name(struct exchange *x, const char *key, char *name, size_t size)
 	if (n == 0 || n > IDEMPOTENCY_KEY_MAX || i < n)
 		return http_fail(x->r, ST_BAD_REQUEST, "Idempotency-Key must be "
 		    "1 to %d printable ASCII characters", IDEMPOTENCY_KEY_MAX);
-	if (!EVP_Digest(key, n, md, NULL, EVP_sha256(), NULL))
-		return http_fail(x->r, ST_INTERNAL_ERROR, "digest failed");
-	hex_encode(hex, md, sizeof(md));
+	if (sha256_hex(key, n, hex) == -1)
+		return http_fail(x->r, ST_INTERNAL_ERROR, "SHA-256 failed");
 	xsnprintf(name, size, "task-%.20s", hex);
 	return ST_NONE;
 }
@@ -129,7 +125,7 @@ tasks_post(struct exchange *x)
 	    http_fail(x->r, ST_INTERNAL_ERROR, "out of memory");
 done:
 	if (body.data != NULL)
-		OPENSSL_cleanse(body.data, body.len);	/* may hold githubToken */
+		explicit_bzero(body.data, body.len);	/* may hold githubToken */
 	buf_free(&body);
 	cJSON_Delete(root);
 	cJSON_Delete(obj);
