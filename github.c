@@ -257,7 +257,7 @@ on_issue(struct exchange *x, const cJSON *root)
 
 	if ((st = issue_event_read(x->r, root, &ev)) != ST_NONE)
 		return st;
-	x->action = ev.action;
+	msgf(x->action, sizeof(x->action), "%s", ev.action);
 	if (strcmp(ev.action, "labeled") != 0)
 		return ignored(x, "action ", ev.action, " is not handled");
 	if (ev.label == NULL || strcmp(ev.label, x->cfg->trigger_label) != 0)

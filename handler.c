@@ -208,7 +208,7 @@ log_request(struct exchange *x, enum status st, long bytes, int64_t start,
 	xsnprintf(num, sizeof(num), "%lld", (long long)(now_ms() - start));
 	log_field(&b, "dur_ms", num);
 	log_field(&b, "event", x->event);
-	log_field(&b, "action", x->action);
+	log_field(&b, "action", x->action[0] ? x->action : NULL);
 	log_field(&b, "delivery", x->delivery);
 	log_field(&b, "task", x->task[0] ? x->task : NULL);
 	log_field(&b, "warning", x->warning);

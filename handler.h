@@ -18,8 +18,10 @@ struct exchange {
 	char			 id[17];	/* X-Request-Id */
 	char			*body;		/* response body, malloc'd */
 	const char		*ctype;
-	/* for the log line */
-	const char		*event, *action, *delivery, *warning;
+	/* for the log line; event and delivery point into the request head,
+	 * action is copied because the document it came from is freed */
+	const char		*event, *delivery, *warning;
+	char			 action[32];
 	char			 task[NAME_MAX_K8S + 1];
 };
 

@@ -454,7 +454,8 @@ k8s_fail(struct request *r, const struct k8s_reply *rep, const char *ns)
 		return http_fail(r, ST_BAD_GATEWAY, "the SoftwareTask CRD "
 		    "(softwaretasks.factory.factory.io) is not installed in "
 		    "Kubernetes; apply it first");
-	case 422:
+	case 400:	/* strict field validation: unknown or duplicate field */
+	case 422:	/* the CRD's schema */
 		return http_fail(r, ST_UNPROCESSABLE, "%s",
 		    msg[0] ? msg : "Kubernetes rejected the object");
 	}

@@ -126,7 +126,7 @@ deliver() {
 	expect 201
 	task_get "$(json_field .task)" | jq -e '.spec.task == "GitHub Issue #1: Spelling error in the README file"'
 	jq '.issue.body = ""' "$P" >"$P.empty"
-	deliver issues "$P.empty"
+	DELIVERY= deliver issues "$P.empty"
 	expect 201
 	task_get "$(json_field .task)" | jq -e '.spec.task == "GitHub Issue #1: Spelling error in the README file"'
 }

@@ -84,15 +84,16 @@ teardown() {
 }
 
 @test "50 concurrent POSTs create 50 distinct tasks" {
-	local run_id i
+	local run_id i pids=()
 	run_id=$(uuid)
 	for i in $(seq 50); do
 		curl -sS -o "$BATS_TEST_TMPDIR/r$i" -w '%{http_code}\n' -X POST "$URL/api/v1/tasks" \
 			-H 'Content-Type: application/json' \
 			-d "{\"repo\":\"https://github.com/o/r\",\"task\":\"$run_id $i\"}" \
 			>"$BATS_TEST_TMPDIR/c$i" &
+		pids+=($!)
 	done
-	wait
+	wait "${pids[@]}"
 	[ "$(cat "$BATS_TEST_TMPDIR"/c* | sort | uniq -c | tr -s ' ')" = " 50 201" ]
 	[ "$(jq -r .name "$BATS_TEST_TMPDIR"/r* | sort -u | wc -l)" = 50 ]
 	kube GET "$CRD_PATH/namespaces/team-a/softwaretasks" >"$BATS_TEST_TMPDIR/list"

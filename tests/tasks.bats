@@ -147,7 +147,7 @@ post() { fw_raw "$(req POST /api/v1/tasks "$1" 'Content-Type: application/json' 
 
 @test "a chunked body is decoded and creates a task" {
 	local body='{"repo":"https://github.com/o/chunked","task":"chunks"}'
-	fw_raw "POST /api/v1/tasks HTTP/1.1"$'\r\n'"Content-Type: application/json"$'\r\n'"Transfer-Encoding: chunked"$'\r\n\r\n'"$(printf '%x' 10)"$'\r\n'"${body:0:16}"$'\r\n'"$(printf '%x;ext=1' $((${#body} - 16)))"$'\r\n'"${body:16}"$'\r\n0\r\nX-Trailer: y\r\n\r\n'
+	fw_raw "POST /api/v1/tasks HTTP/1.1"$'\r\n'"Content-Type: application/json"$'\r\n'"Transfer-Encoding: chunked"$'\r\n\r\n'"$(printf '%x' 16)"$'\r\n'"${body:0:16}"$'\r\n'"$(printf '%x;ext=1' $((${#body} - 16)))"$'\r\n'"${body:16}"$'\r\n0\r\nX-Trailer: y\r\n\r\n'
 	expect 201
 	task_get "$(json_field .name)" | jq -e '.spec.repo == "https://github.com/o/chunked" and .spec.task == "chunks"'
 }

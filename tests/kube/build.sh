@@ -42,6 +42,8 @@ if have_bins; then
 	exit 0
 fi
 
+# Go's official install location, for shells that did not add it to PATH.
+command -v go >/dev/null || PATH=$PATH:/usr/local/go/bin
 command -v go >/dev/null || die "go not found in PATH (Go >= 1.26 needed)"
 mkdir -p "$cache_root"
 
@@ -55,9 +57,13 @@ if have_bins; then
 fi
 
 # Build into a temp dir next to the target and rename it at the end, so an
-# interrupted build never looks like a cached one.
-tmp=$(mktemp -d "$cache_root/.build.XXXXXX")
+# interrupted build never looks like a cached one. Leftovers of a killed
+# build of this key are removed (safe: we hold this key's lock).
+rm -rf "$cache_root/.build-${bin_dir##*/}".*
+tmp=$(mktemp -d "$cache_root/.build-${bin_dir##*/}.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 # Never fetch a toolchain, never use a parent go.work, never touch go.mod or
 # go.sum (they are committed complete), static binaries like upstream's.
@@ -73,7 +79,7 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 
 start=$SECONDS
-log "building kube-apiserver $k8s_ver (first build takes 10-30 min on 2 cores)"
+log "building kube-apiserver $k8s_ver (cold: about 7 min on 2 cores)"
 (cd "$kas_mod" && go build -trimpath -ldflags "-s -w$kv_ldflags" \
 	-o "$tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver)
 log "building etcd $etcd_ver"

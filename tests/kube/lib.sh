@@ -33,15 +33,21 @@ kube_free_port() {
 	kube_die "no free port found"
 }
 
-# True if pid $1 is alive (not a zombie) and its command line contains $2.
-# The check on the command line guards against a recycled pid.
+# True if pid $1 exists and has not exited (a zombie counts as exited).
+kube_alive() {
+	local state
+	[[ $1 =~ ^[0-9]+$ && -r /proc/$1/stat ]] || return 1
+	state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+	[[ -n $state && $state != Z && $state != X ]]
+}
+
+# True if pid $1 is alive and its command line contains $2. The check on the
+# command line guards against a recycled pid before signalling it.
 kube_pid_matches() {
-	local pid=$1 want=$2 state cmd
-	[[ $pid =~ ^[0-9]+$ && -r /proc/$pid/stat ]] || return 1
-	state=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-	[[ -n $state && $state != Z && $state != X ]] || return 1
-	cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
-	[[ $cmd == *"$want"* ]]
+	local cmd
+	kube_alive "$1" || return 1
+	cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
+	[[ $cmd == *"$2"* ]]
 }
 
 # Stop pid $1 (whose command line contains $2): SIGTERM, wait up to $3 s,
@@ -64,6 +70,18 @@ kube_stop_pid() {
 	return 1
 }
 
+# Close every fd above 2 in the current (sub)shell. The servers are started
+# through this, so they do not inherit a caller's pipes: bats, for example,
+# keeps fd 3 open and would wait forever for a server holding it.
+kube_close_fds() {
+	local fd
+	for fd in /proc/"$BASHPID"/fd/*; do
+		fd=${fd##*/}
+		((fd > 2)) || continue
+		{ eval "exec $fd>&-"; } 2>/dev/null || true
+	done
+}
+
 # HTTP status of an admin-token GET on $KUBE_URL$1 ("000" if no answer).
 kube_admin_status() {
 	curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$KUBE_DIR/ca.crt" \
@@ -77,7 +95,10 @@ kube_start_kas() {
 	# shellcheck source=/dev/null
 	source "$KUBE_DIR/kas.cmd"
 	printf '=== %s starting kube-apiserver ===\n' "$(date -u +%FT%TZ)" >>"$KUBE_DIR/kas.log"
-	"${KAS_CMD[@]}" </dev/null >>"$KUBE_DIR/kas.log" 2>&1 &
+	(
+		kube_close_fds
+		exec "${KAS_CMD[@]}"
+	) </dev/null >>"$KUBE_DIR/kas.log" 2>&1 &
 	KAS_PID=$!
 	printf '%s\n' "$KAS_PID" >"$KUBE_DIR/kas.pid"
 }
@@ -89,7 +110,7 @@ kube_wait_readyz() {
 	local deadline=$((SECONDS + $1))
 	while ((SECONDS < deadline)); do
 		[[ $(kube_admin_status /readyz) == 200 ]] && return 0
-		kube_pid_matches "$KAS_PID" "$KUBE_DIR/" || return 2
+		kube_alive "$KAS_PID" || return 2 # own child: no pid reuse
 		sleep 0.25
 	done
 	return 1

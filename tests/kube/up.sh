@@ -19,7 +19,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$here/lib.sh"
 
 [[ $# -eq 1 ]] || kube_die "usage: $0 DIR"
@@ -96,6 +96,7 @@ $LIMITED_TOKEN,limited-user,uid-limited,"test-users"
 EOF
 
 # --- etcd ---------------------------------------------------------------
+touch etcd.log kas.log
 # A bind clash (port taken between picking and binding) is retried on new ports.
 ETCD_PID=
 for ((attempt = 1; ; attempt++)); do
@@ -103,19 +104,23 @@ for ((attempt = 1; ; attempt++)); do
 	peer_port=$(kube_free_port "$etcd_port")
 	etcd_url=http://127.0.0.1:$etcd_port
 	kube_log "starting etcd on $etcd_url (attempt $attempt)"
-	"$bin_dir/etcd" --name test --data-dir "$KUBE_DIR/etcd" \
-		--listen-client-urls "$etcd_url" --advertise-client-urls "$etcd_url" \
-		--listen-peer-urls "http://127.0.0.1:$peer_port" \
-		--initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
-		--initial-cluster "test=http://127.0.0.1:$peer_port" \
-		--unsafe-no-fsync --log-level warn \
-		</dev/null >>etcd.log 2>&1 &
+	log_lines=$(wc -l <etcd.log)
+	(
+		kube_close_fds
+		exec "$bin_dir/etcd" --name test --data-dir "$KUBE_DIR/etcd" \
+			--listen-client-urls "$etcd_url" --advertise-client-urls "$etcd_url" \
+			--listen-peer-urls "http://127.0.0.1:$peer_port" \
+			--initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
+			--initial-cluster "test=http://127.0.0.1:$peer_port" \
+			--unsafe-no-fsync --log-level warn
+	) </dev/null >>etcd.log 2>&1 &
 	ETCD_PID=$!
 	printf '%s\n' "$ETCD_PID" >etcd.pid
 	deadline=$((SECONDS + 30))
 	until curl -fsS --max-time 2 "$etcd_url/health" 2>/dev/null | grep -q '"health":"true"'; do
-		if ! kube_pid_matches "$ETCD_PID" "$KUBE_DIR/"; then
-			if grep -q 'address already in use' etcd.log && ((attempt < 5)); then
+		if ! kube_alive "$ETCD_PID"; then
+			if tail -n "+$((log_lines + 1))" etcd.log | grep -q 'address already in use' &&
+				((attempt < 5)); then
 				rm -rf "$KUBE_DIR/etcd"
 				continue 2
 			fi
@@ -133,8 +138,10 @@ done
 
 # --- kube-apiserver -----------------------------------------------------
 # The flags go to kas.cmd so kas.sh can restart it identically (same port).
-# --endpoint-reconciler-type=none: nothing to reconcile on a test server, and
-#   newer versions reject loopback advertise addresses with the others.
+# --endpoint-reconciler-type=none: nothing to reconcile on a test server; it
+#   also allows the loopback --advertise-address, which the other reconcilers
+#   reject. Without an explicit address kube-apiserver derives one from the
+#   default route and fails on a machine without one.
 # --disable-admission-plugins=ServiceAccount: no controller-manager creates
 #   default service accounts here.
 KAS_PID=
@@ -157,7 +164,7 @@ for ((attempt = 1; ; attempt++)); do
 		--service-account-signing-key-file="$KUBE_DIR/sa.key"
 		--service-cluster-ip-range=10.0.0.0/24
 		--disable-admission-plugins=ServiceAccount
-		--endpoint-reconciler-type=none
+		--endpoint-reconciler-type=none --advertise-address=127.0.0.1
 		--profiling=false --v=1
 	)
 	{
@@ -167,11 +174,13 @@ for ((attempt = 1; ; attempt++)); do
 		printf ' )\n'
 	} >kas.cmd
 	kube_log "starting kube-apiserver on $KUBE_URL (attempt $attempt)"
+	log_lines=$(wc -l <kas.log)
 	kube_start_kas
 	rc=0
 	kube_wait_readyz 120 || rc=$?
 	((rc == 0)) && break
-	if ((rc == 2)) && grep -q 'address already in use' kas.log && ((attempt < 5)); then
+	if ((rc == 2)) && ((attempt < 5)) &&
+		tail -n "+$((log_lines + 1))" kas.log | grep -q 'address already in use'; then
 		continue
 	fi
 	kube_log_tail kas.log
