@@ -124,8 +124,8 @@ signed() {
 }
 
 @test "an issues delivery over MAX_BODY_BYTES is 413, an ignored one over 25 MB too" {
-	MAX_BODY_BYTES=4096 fw_raw "$(printf 'POST /webhooks/github HTTP/1.1\r\nX-GitHub-Event: issues\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n')"
+	MAX_BODY_BYTES=4096 fw_raw $'POST /webhooks/github HTTP/1.1\r\nX-GitHub-Event: issues\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n'
 	expect 413 '{"error":"request body larger than 4096 bytes"}'
-	fw_raw "$(printf 'POST /webhooks/github HTTP/1.1\r\nX-GitHub-Event: push\r\nContent-Type: application/json\r\nContent-Length: 26214401\r\n\r\n')"
+	fw_raw $'POST /webhooks/github HTTP/1.1\r\nX-GitHub-Event: push\r\nContent-Type: application/json\r\nContent-Length: 26214401\r\n\r\n'
 	expect 413 '{"error":"request body larger than 26214400 bytes"}'
 }
