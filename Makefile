@@ -74,6 +74,9 @@ test: deps
 	$(MAKE) all asan
 	bash tests/run.sh
 
+bench: deps
+	bash bench/run.sh
+
 run: deps
 	$(MAKE) all
 	bash tests/run-local.sh
@@ -122,4 +125,4 @@ uninstall:
 clean:
 	rm -rf factory-webhook $(OBJ) build
 
-.PHONY: all asan deps test run install uninstall clean fuzz
+.PHONY: all asan deps test run bench install uninstall clean fuzz

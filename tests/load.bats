@@ -1,0 +1,43 @@
+#!/usr/bin/env bats
+# 200 concurrent requests over a real socket: every valid task created once,
+# every other request answered with its documented status, and no process
+# left once the deadline has passed.
+
+load helpers
+
+setup() {
+	common_setup
+	export GITHUB_WEBHOOK_SECRET=load-secret REQUEST_TIMEOUT_SECONDS=4
+	PORT=$(free_port)
+	systemd-socket-activate --inetd -a -l "127.0.0.1:$PORT" -E KUBE_API_SERVER \
+		-E KUBE_CA_FILE -E KUBE_TOKEN_FILE -E NAMESPACE -E ASAN_OPTIONS -E UBSAN_OPTIONS \
+		-E GITHUB_WEBHOOK_SECRET -E REQUEST_TIMEOUT_SECONDS "$FW" 2>>"$ERR" &
+	ACT=$!
+	for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && return 0; sleep 0.05; done
+	return 1
+}
+teardown() {
+	kill "$ACT" 2>/dev/null || true
+	wait "$ACT" 2>/dev/null || true
+	common_teardown
+}
+
+@test "200 concurrent: valid, forged, oversize and stalled requests" {
+	local run_id
+	run_id=$(uuid)
+	labeled_payload factory:do >"$BATS_TEST_TMPDIR/p"
+	python3 "$BATS_TEST_DIRNAME/mixed_load.py" "$PORT" "$run_id" "$BATS_TEST_TMPDIR/p" >"$BATS_TEST_TMPDIR/out"
+	awk '{print $1, $3}' "$BATS_TEST_TMPDIR/out" | sort | uniq -c | tr -s ' ' >"$BATS_TEST_TMPDIR/summary"
+	cat "$BATS_TEST_TMPDIR/summary" >&2
+	diff -u - "$BATS_TEST_TMPDIR/summary" <<-EOF
+	 50 forged 401
+	 50 oversize 413
+	 50 stalled 408
+	 50 valid 201
+	EOF
+	kube GET "$CRD_PATH/namespaces/team-a/softwaretasks" |
+		jq -e --arg id "$run_id" '[.items[] | select(.spec.task | startswith($id + " ")) | .spec.task] |
+			(length == 50) and (unique | length == 50)'
+	sleep 1
+	! pgrep -f "^$FW\$"
+}
