@@ -1,7 +1,10 @@
 # factory-webhook: a one-shot, socket-activated webhook receiver.
 # make            build ./factory-webhook
-# make test       install what is missing (as root), build, run every test
-#                 under AddressSanitizer and UBSan against a real kube-apiserver
+# make test       install what is missing (as root), build, fuzz each parser
+#                 for a minute, run every test under AddressSanitizer and UBSan
+#                 against a real kube-apiserver
+# make fuzz       the libFuzzer targets alone (FUZZ_SECONDS each)
+# make bench      per-request cost against the exec floor and the alternatives
 # make run        start a local API server and serve on $PORT
 # make install    PREFIX, DESTDIR, PORT as usual
 
@@ -70,8 +73,11 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
 deps:
 	@sh tests/deps.sh
 
+# The whole suite: every fuzz target for FUZZ_SECONDS, then every bats test
+# against a real kube-apiserver with the sanitizer build.
 test: deps
-	$(MAKE) all asan
+	$(MAKE) all asan $(FUZZ_TARGETS:%=build/fuzz/%)
+	bash fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 	bash tests/run.sh
 
 bench: deps

@@ -137,6 +137,66 @@ healthz(struct exchange *x)
 	return x->body ? ST_OK : http_fail(x->r, ST_INTERNAL_ERROR, "oom");
 }
 
+static enum status
+not_ready(struct exchange *x, const char *reason)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddFalseToObject(o, "ready");
+	cJSON_AddStringToObject(o, "reason", reason);
+	free(x->body);
+	x->body = cJSON_PrintUnformatted(o);
+	x->ctype = "application/json";
+	x->r->extra[0] = '\0';
+	cJSON_Delete(o);
+	return x->body ? ST_UNAVAILABLE : http_fail(x->r, ST_INTERNAL_ERROR,
+	    "out of memory");
+}
+
+/*
+ * GET /readyz: may these credentials create softwaretasks in NAMESPACE?
+ * One SelfSubjectAccessReview, which every authenticated user may make.
+ */
+static enum status
+readyz(struct exchange *x)
+{
+	struct k8s_reply	 rep;
+	char			 body[512], why[ERROR_MAX];
+	cJSON			*o;
+	int			 allowed;
+
+	if (!x->kc->found)
+		return not_ready(x, "no Kubernetes credentials: set "
+		    "KUBE_API_SERVER with KUBE_TOKEN_FILE, or run in a cluster");
+	xsnprintf(body, sizeof(body), "{\"apiVersion\":"
+	    "\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectAccessReview\","
+	    "\"spec\":{\"resourceAttributes\":{\"group\":\"factory.factory.io\","
+	    "\"resource\":\"softwaretasks\",\"verb\":\"create\","
+	    "\"namespace\":\"%s\"}}}", x->cfg->namespace);
+	if (k8s_call(x->kc, "POST", "/apis/authorization.k8s.io/v1/"
+	    "selfsubjectaccessreviews", body, x->cfg->k8s_timeout, &rep) == -1 ||
+	    rep.code != 201) {
+		k8s_fail(x->r, &rep, x->cfg->namespace);
+		buf_free(&rep.body);
+		return not_ready(x, x->r->err);
+	}
+	o = cJSON_ParseWithLength(rep.body.data, rep.body.len);
+	allowed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(o, "status"), "allowed"));
+	cJSON_Delete(o);
+	buf_free(&rep.body);
+	if (!allowed) {
+		msgf(why, sizeof(why), "the credentials may not create "
+		    "softwaretasks.factory.factory.io in namespace \"%s\"",
+		    x->cfg->namespace);
+		return not_ready(x, why);
+	}
+	free(x->body);
+	x->body = strdup("{\"ready\":true}");
+	x->ctype = "application/json";
+	return x->body ? ST_OK : http_fail(x->r, ST_INTERNAL_ERROR, "oom");
+}
+
 static const struct route {
 	const char	*path;
 	const char	*allow;		/* methods, for 405 */
@@ -145,6 +205,7 @@ static const struct route {
 	int		 needs_config;	/* refuse while the configuration is bad */
 } routes[] = {
 	{ "/healthz",		"GET, HEAD",	healthz,	NULL,		0 },
+	{ "/readyz",		"GET, HEAD",	readyz,		NULL,		1 },
 	{ "/api/v1/tasks",	"POST",		NULL,		tasks_post,	1 },
 	{ "/webhooks/github",	"POST",		NULL,		github_post,	1 },
 };

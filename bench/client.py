@@ -19,7 +19,7 @@ lat, errors, lock, counter = [], [], threading.Lock(), [0]
 def one(n):
     data = template.replace(b"TASKNO", b"%09d" % n) if vary else template
     t0 = time.perf_counter()
-    s = socket.create_connection(("127.0.0.1", port))
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
     s.sendall(data)
     out = b""
     while True:

@@ -66,13 +66,13 @@ req() {	# NAME PATH BODY-FILE HEADERS...
 	local name=$1 path=$2 body=$3
 	shift 3
 	{
-		printf 'POST %s HTTP/1.1\r\nHost: bench\r\n' "$path"
+		printf 'POST %s HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n' "$path"
 		for h in "$@"; do printf '%s\r\n' "$h"; done
 		printf 'Content-Length: %s\r\n\r\n' "$(stat -c %s "$body")"
 		cat "$body"
 	} >"$work/$name.req"
 }
-printf 'GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n' >"$work/healthz.req"
+printf 'GET /healthz HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n' >"$work/healthz.req"
 jq -c '.label.name = "factory:do"' tests/fixtures/github/issues.labeled.payload.json >"$work/labeled.json"
 sig=$(openssl dgst -sha256 -hmac bench-secret -r "$work/labeled.json" | cut -d' ' -f1)
 req ignored /webhooks/github "$work/labeled.json" 'X-GitHub-Event: issue_comment' \

@@ -224,3 +224,16 @@ post() { fw_raw "$(req POST /api/v1/tasks "$1" 'Content-Type: application/json' 
 	expect 503
 	[[ $(json_field .error) == 'Kubernetes API server unreachable: '*certificate* ]]
 }
+
+@test "/readyz: 200 for the limited token in its namespace, 503 with the reason elsewhere" {
+	fw_raw $'GET /readyz HTTP/1.1\r\n\r\n'
+	expect 200 '{"ready":true}'
+	NAMESPACE=team-b fw_raw $'GET /readyz HTTP/1.1\r\n\r\n'
+	expect 503 '{"ready":false,"reason":"the credentials may not create softwaretasks.factory.factory.io in namespace \"team-b\""}'
+	KUBE_API_SERVER=https://127.0.0.1:$(free_port) fw_raw $'GET /readyz HTTP/1.1\r\n\r\n'
+	expect 503
+	[[ $(json_field .reason) == "Kubernetes API server unreachable: "* ]]
+	unset KUBE_API_SERVER
+	fw_raw $'GET /readyz HTTP/1.1\r\n\r\n'
+	expect 503 '{"ready":false,"reason":"no Kubernetes credentials: set KUBE_API_SERVER with KUBE_TOKEN_FILE, or run in a cluster"}'
+}
