@@ -11,8 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/core_names.h>
-
 #include "crypto.h"
 #include "secret.h"
 #include "util.h"
@@ -123,60 +121,39 @@ secrets_wipe(struct secrets *s)
 int
 secrets_match(const struct secrets *s, const char *given)
 {
-	const struct crypto	*c = crypto();
-	unsigned char		 a[32], b[32];
-	size_t			 i;
-	int			 ok = 0;
+	unsigned char	 a[32], b[32];
+	size_t		 i;
+	int		 ok = 0;
 
-	if (c == NULL || given == NULL || !c->digest(given, strlen(given), a,
-	    NULL, c->sha256(), NULL))
+	if (given == NULL || sha256(given, strlen(given), a) == -1)
 		return 0;
-	for (i = 0; i < s->n; i++) {
-		if (!c->digest(s->v[i], s->len[i], b, NULL, c->sha256(), NULL))
-			continue;
-		ok |= c->memcmp(a, b, sizeof(a)) == 0;
-	}
+	for (i = 0; i < s->n; i++)
+		if (sha256(s->v[i], s->len[i], b) == 0)
+			ok |= ct_equal(a, b, sizeof(a));
 	explicit_bzero(a, sizeof(a));
 	explicit_bzero(b, sizeof(b));
 	return ok;
 }
 
 struct signer {
-	const struct crypto *c;
-	EVP_MAC		*mac;
-	EVP_MAC_CTX	*ctx[SECRETS_MAX];
+	struct hmac	 mac[SECRETS_MAX];
 	size_t		 n;
 };
 
 struct signer *
 signer_new(const struct secrets *s)
 {
-	static char	 digest[] = "SHA256";
-	const OSSL_PARAM params[] = {
-		OSSL_PARAM_utf8_string(OSSL_MAC_PARAM_DIGEST, digest,
-		    sizeof(digest) - 1),
-		OSSL_PARAM_END
-	};
-	const struct crypto *c = crypto();
-	struct signer	*g;
+	struct signer *g;
 
-	if (c == NULL || (g = calloc(1, sizeof(*g))) == NULL)
+	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
-	g->c = c;
-	if ((g->mac = c->mac_fetch(NULL, "HMAC", NULL)) == NULL)
-		goto fail;
 	for (g->n = 0; g->n < s->n; g->n++) {
-		if ((g->ctx[g->n] = c->mac_ctx_new(g->mac)) == NULL ||
-		    !c->mac_init(g->ctx[g->n], (const unsigned char *)s->v[g->n],
-		    s->len[g->n], params)) {
-			g->n++;
-			goto fail;
+		if (hmac_init(&g->mac[g->n], s->v[g->n], s->len[g->n]) == -1) {
+			signer_free(g);
+			return NULL;
 		}
 	}
 	return g;
-fail:
-	signer_free(g);
-	return NULL;
 }
 
 void
@@ -185,7 +162,7 @@ signer_update(struct signer *g, const void *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < g->n; i++)
-		g->c->mac_update(g->ctx[i], p, n);
+		hmac_update(&g->mac[i], p, n);
 }
 
 static int
@@ -219,21 +196,21 @@ parse_signature(const char *h, unsigned char want[32])
 	return 0;
 }
 
-/* Finishes every MAC; 1 when header matches any of them. */
+/* Finishes every MAC; 1 when header matches any of them.  All are computed
+ * and compared whatever the header, so the timing shows nothing. */
 int
 signer_verify(struct signer *g, const char *header)
 {
-	unsigned char	 want[32], got[EVP_MAX_MD_SIZE];
-	size_t		 i, len;
+	unsigned char	 want[32], got[32];
+	size_t		 i;
 	int		 ok = 0, valid;
 
 	valid = parse_signature(header, want) == 0;
 	for (i = 0; i < g->n; i++) {
-		if (!g->c->mac_final(g->ctx[i], got, &len, sizeof(got)) ||
-		    len != 32)
-			continue;
-		ok |= valid && g->c->memcmp(got, want, 32) == 0;
+		hmac_final(&g->mac[i], got);
+		ok |= ct_equal(got, want, sizeof(got)) & valid;
 	}
+	g->n = 0;
 	explicit_bzero(got, sizeof(got));
 	return ok;
 }
@@ -242,26 +219,22 @@ signer_verify(struct signer *g, const char *header)
 int
 signer_hex(struct signer *g, char out[72])
 {
-	unsigned char	 got[EVP_MAX_MD_SIZE];
-	size_t		 len;
+	unsigned char got[32];
 
-	if (g->n == 0 || !g->c->mac_final(g->ctx[0], got, &len, sizeof(got)) ||
-	    len != 32)
+	if (g->n == 0)
 		return -1;
+	hmac_final(&g->mac[0], got);
 	memcpy(out, "sha256=", 7);
-	hex_encode(out + 7, got, 32);
+	hex_encode(out + 7, got, sizeof(got));
+	explicit_bzero(got, sizeof(got));
 	return 0;
 }
 
 void
 signer_free(struct signer *g)
 {
-	size_t i;
-
 	if (g == NULL)
 		return;
-	for (i = 0; i < g->n; i++)
-		g->c->mac_ctx_free(g->ctx[i]);
-	g->c->mac_free(g->mac);
+	explicit_bzero(g, sizeof(*g));
 	free(g);
 }
