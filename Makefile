@@ -29,7 +29,8 @@ FW_LDFLAGS = -pie -Wl,-z,relro,-z,now,-z,noexecstack $(LDFLAGS)
 LIBS     = -lcjson -ldl
 
 SRC = handler.c http.c chunked.c json.c k8s.c config.c secret.c names.c \
-      form.c log.c tasks.c github.c listen.c crypto.c util.c
+      form.c log.c tasks.c github.c listen.c crypto.c \
+      kubeconfig.c exec.c util.c
 HDR = handler.h http.h chunked.h json.h k8s.h config.h secret.h names.h \
       form.h log.h listen.h crypto.h util.h limits.h
 OBJ = $(SRC:.c=.o)

@@ -282,7 +282,7 @@ log_request(struct exchange *x, enum status st, long bytes, int64_t start,
 /* One exchange on (in, out): read, route, answer, log, drain.  Returns the
  * exit status: 0 when a response was written. */
 static int
-serve(const struct config *cfg, const struct k8s_creds *kc,
+serve(const struct config *cfg, struct k8s_creds *kc,
     const char *cfg_err, int in, int out)
 {
 	struct exchange	 x;
@@ -353,9 +353,11 @@ print_secrets(const char *what, const struct secrets *s)
 }
 
 static int
-check_config(const struct config *c, const struct k8s_creds *kc,
+check_config(const struct config *c, struct k8s_creds *kc,
     const char *err)
 {
+	char kerr[512];
+
 	printf("%-22s %s\n", "namespace", c->namespace);
 	printf("%-22s %s\n", "port", c->port);
 	printf("%-22s %s\n", "trigger label", c->trigger_label);
@@ -368,14 +370,24 @@ check_config(const struct config *c, const struct k8s_creds *kc,
 	print_secrets("api token", &c->api_tokens);
 	printf("%-22s %s\n", "allowed repositories",
 	    c->allowed_repos ? c->allowed_repos : "all");
+	if (kc->found && err == NULL && k8s_creds_resolve(kc, kerr,
+	    sizeof(kerr)) == -1)
+		err = kerr;
 	if (kc->found) {
 		printf("%-22s %s\n", "kubernetes", kc->source);
 		printf("%-22s %s\n", "api server", kc->server);
-		printf("%-22s %s\n", "ca", kc->ca_file[0] ? kc->ca_file :
+		printf("%-22s %s\n", "ca", kc->insecure ?
+		    "NOT VERIFIED (insecure-skip-tls-verify)" : kc->ca_file[0] ?
+		    kc->ca_file : kc->ca_pem.len ? "certificate-authority-data" :
 		    "system trust store");
-		printf("%-22s %s\n", "auth", kc->cert_file[0] ?
-		    "client certificate" : kc->token_file[0] ? kc->token_file :
-		    kc->token ? "token from $KUBE_TOKEN" : "none");
+		printf("%-22s %s\n", "auth", kc->exec_argv[0] ? "exec plugin" :
+		    kc->cert_file[0] || kc->cert_pem.len ? "client certificate" :
+		    kc->token_file[0] ? kc->token_file : kc->token ?
+		    "token" : "none (anonymous)");
+		if (kc->exec_argv[0] != NULL)
+			printf("%-22s %s\n", "exec plugin", kc->exec_argv[0]);
+		if (kc->proxy[0] != '\0')
+			printf("%-22s %s\n", "proxy", kc->proxy);
 	} else if (err == NULL) {
 		printf("%-22s none found: set KUBE_API_SERVER and "
 		    "KUBE_TOKEN_FILE\n", "kubernetes");
@@ -415,7 +427,7 @@ sign_stdin(const struct config *c)
 
 struct serve_ctx {
 	const struct config	*cfg;
-	const struct k8s_creds	*kc;
+	struct k8s_creds	*kc;
 	const char		*err;
 };
 

@@ -13,7 +13,7 @@
 /* One request's state, owned by serve(). */
 struct exchange {
 	const struct config	*cfg;
-	const struct k8s_creds	*kc;
+	struct k8s_creds	*kc;
 	struct request		*r;
 	char			 id[17];	/* X-Request-Id */
 	char			*body;		/* response body, malloc'd */

@@ -182,23 +182,56 @@ creds_in_cluster(struct k8s_creds *c, const char *host, char *err,
 	return 0;
 }
 
+/* KUBECONFIG, else $HOME/.kube/config when it exists; read later. */
+static int
+kubeconfig_named(struct k8s_creds *c)
+{
+	const char	*list = getenv("KUBECONFIG"), *home = getenv("HOME");
+
+	if (list != NULL && *list != '\0')
+		xsnprintf(c->kubeconfig, sizeof(c->kubeconfig), "%s", list);
+	else if (home != NULL && *home != '\0' &&
+	    xsnprintf(c->kubeconfig, sizeof(c->kubeconfig), "%s/.kube/config",
+	    home) == 0 && access(c->kubeconfig, F_OK) == 0)
+		;
+	else
+		c->kubeconfig[0] = '\0';
+	if (c->kubeconfig[0] == '\0')
+		return 0;
+	msgf(c->source, sizeof(c->source), "kubeconfig %s", c->kubeconfig);
+	return c->found = 1;
+}
+
+/* First match wins: KUBE_API_SERVER, a kubeconfig, a pod's account. */
 int
 k8s_creds_load(struct k8s_creds *c, char *err, size_t errlen)
 {
 	const char *server = getenv("KUBE_API_SERVER");
 	const char *host = getenv("KUBERNETES_SERVICE_HOST");
-	size_t n;
 
 	memset(c, 0, sizeof(*c));
-	if (server != NULL && *server != '\0') {
-		if (creds_from_env(c, server, err, errlen) == -1)
-			return -1;
-	} else if (host != NULL && *host != '\0') {
-		if (creds_in_cluster(c, host, err, errlen) == -1)
-			return -1;
-	} else {
+	buf_init(&c->ca_pem, 0);
+	buf_init(&c->cert_pem, 0);
+	buf_init(&c->key_pem, 0);
+	if (server != NULL && *server != '\0')
+		return creds_from_env(c, server, err, errlen);
+	if (kubeconfig_named(c))
 		return 0;
-	}
+	if (host != NULL && *host != '\0')
+		return creds_in_cluster(c, host, err, errlen);
+	return 0;
+}
+
+/* Reads the kubeconfig, the first time credentials are needed. */
+int
+k8s_creds_resolve(struct k8s_creds *c, char *err, size_t errlen)
+{
+	size_t n;
+
+	if (!c->resolved && c->kubeconfig[0] != '\0' &&
+	    kubeconfig_read(c, err, errlen) == -1)
+		return -1;
+	c->resolved = 1;
 	n = strlen(c->server);
 	while (n > 0 && c->server[n - 1] == '/')
 		c->server[--n] = '\0';
@@ -208,11 +241,22 @@ k8s_creds_load(struct k8s_creds *c, char *err, size_t errlen)
 void
 k8s_creds_wipe(struct k8s_creds *c)
 {
+	size_t i;
+
 	if (c->token != NULL) {
 		explicit_bzero(c->token, strlen(c->token));
 		free(c->token);
 		c->token = NULL;
 	}
+	if (c->key_pem.data != NULL)
+		explicit_bzero(c->key_pem.data, c->key_pem.len);
+	buf_free(&c->ca_pem);
+	buf_free(&c->cert_pem);
+	buf_free(&c->key_pem);
+	for (i = 0; c->exec_argv[i] != NULL; i++)
+		free(c->exec_argv[i]);
+	for (i = 0; c->exec_env[i] != NULL; i++)
+		free(c->exec_env[i]);
 }
 
 /*
@@ -309,23 +353,53 @@ request_headers(const struct curl_fns *f, const char *token, int has_body)
 	return h;
 }
 
+/* What authenticates one call: a bearer token, or a client certificate
+ * from an exec plugin.  Owned by k8s_call, wiped there. */
+struct auth {
+	char		*token;
+	struct buf	 cert, key;
+};
+
 static void
-set_tls(const struct curl_fns *f, CURL *h, const struct k8s_creds *c)
+set_blob(const struct curl_fns *f, CURL *h, CURLoption opt,
+    const struct buf *b)
 {
-	f->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	f->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	struct curl_blob blob = { b->data, b->len, CURL_BLOB_COPY };
+
+	if (b->len > 0)
+		f->easy_setopt(h, opt, &blob);
+}
+
+static void
+set_tls(const struct curl_fns *f, CURL *h, const struct k8s_creds *c,
+    const struct auth *a)
+{
+	/* Verified always, unless a kubeconfig says insecure-skip-tls-verify
+	 * for its cluster, as kubectl allows. */
+	f->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->insecure ? 0L : 1L);
+	f->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->insecure ? 0L : 2L);
 	if (c->ca_file[0] != '\0')
 		f->easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+	set_blob(f, h, CURLOPT_CAINFO_BLOB, &c->ca_pem);
 	if (c->cert_file[0] != '\0') {
 		f->easy_setopt(h, CURLOPT_SSLCERT, c->cert_file);
 		f->easy_setopt(h, CURLOPT_SSLKEY, c->key_file);
 	}
+	set_blob(f, h, CURLOPT_SSLCERT_BLOB, &c->cert_pem);
+	set_blob(f, h, CURLOPT_SSLKEY_BLOB, &c->key_pem);
+	set_blob(f, h, CURLOPT_SSLCERT_BLOB, &a->cert);
+	set_blob(f, h, CURLOPT_SSLKEY_BLOB, &a->key);
+	/* An explicit proxy-url; otherwise libcurl honours https_proxy and
+	 * no_proxy from the environment, as kubectl does. */
+	if (c->proxy[0] != '\0')
+		f->easy_setopt(h, CURLOPT_PROXY, c->proxy);
 }
 
 static int
 perform(const struct curl_fns *f, const struct k8s_creds *c,
-    const char *method, const char *url, const char *body, int timeout_s,
-    struct curl_slist *hdrs, struct k8s_reply *rep)
+    const struct auth *a, const char *method, const char *url,
+    const char *body, int timeout_s, struct curl_slist *hdrs,
+    struct curl_slist *connect_to, struct k8s_reply *rep)
 {
 	char		 errbuf[CURL_ERROR_SIZE] = "";
 	CURL		*h;
@@ -342,6 +416,7 @@ perform(const struct curl_fns *f, const struct k8s_creds *c,
 	f->easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
 	f->easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	f->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	f->easy_setopt(h, CURLOPT_CONNECT_TO, connect_to);
 	f->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	f->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	f->easy_setopt(h, CURLOPT_WRITEDATA, &rep->body);
@@ -352,7 +427,7 @@ perform(const struct curl_fns *f, const struct k8s_creds *c,
 		f->easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)strlen(body));
 	}
-	set_tls(f, h, c);
+	set_tls(f, h, c, a);
 	rc = f->easy_perform(h);
 	if (rc == CURLE_OK)
 		f->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rep->code);
@@ -363,36 +438,94 @@ perform(const struct curl_fns *f, const struct k8s_creds *c,
 	return rc == CURLE_OK ? 0 : -1;
 }
 
+/*
+ * The URL to ask for path.  With a kubeconfig's tls-server-name, the URL
+ * names that host, so that the certificate is checked against it, and
+ * *connect_to sends the connection to the real server.
+ */
+static int
+make_url(const struct curl_fns *f, const struct k8s_creds *c,
+    const char *path, char *url, size_t size, struct curl_slist **connect_to)
+{
+	char		 map[1024];
+	const char	*host = c->server + strcspn(c->server, ":") + 3, *port;
+	size_t		 hostlen;
+
+	*connect_to = NULL;
+	if (c->tls_server_name[0] == '\0' || strncmp(c->server, "https://", 8))
+		return xsnprintf(url, size, "%s%s", c->server, path);
+	hostlen = host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/");
+	port = host[hostlen] == ':' ? host + hostlen + 1 : "443";
+	if (xsnprintf(map, sizeof(map), "%s:%.*s:%.*s:%.*s", c->tls_server_name,
+	    (int)strcspn(port, "/"), port, (int)hostlen, host,
+	    (int)strcspn(port, "/"), port) == -1 ||
+	    (*connect_to = f->slist_append(NULL, map)) == NULL)
+		return -1;
+	return xsnprintf(url, size, "https://%s:%.*s%s", c->tls_server_name,
+	    (int)strcspn(port, "/"), port, path);
+}
+
+/* The token or client certificate for this call. */
+static int
+authenticate(const struct k8s_creds *c, int timeout_s, struct auth *a,
+    char *err, size_t errlen)
+{
+	buf_init(&a->cert, 0);
+	buf_init(&a->key, 0);
+	a->token = NULL;
+	if (c->exec_argv[0] != NULL)
+		return exec_credential(c, timeout_s, &a->token, &a->cert,
+		    &a->key, err, errlen);
+	if (c->token_file[0] == '\0' && c->token == NULL)
+		return 0;
+	return (a->token = bearer_token(c, err, errlen)) ? 0 : -1;
+}
+
+static void
+auth_wipe(struct auth *a)
+{
+	if (a->token != NULL) {
+		explicit_bzero(a->token, strlen(a->token));
+		free(a->token);
+	}
+	if (a->key.data != NULL)
+		explicit_bzero(a->key.data, a->key.len);
+	buf_free(&a->cert);
+	buf_free(&a->key);
+}
+
 int
-k8s_call(const struct k8s_creds *c, const char *method, const char *path,
+k8s_call(struct k8s_creds *c, const char *method, const char *path,
     const char *body, int timeout_s, struct k8s_reply *rep)
 {
 	struct curl_fns		 f;
-	struct curl_slist	*hdrs;
-	char			 url[2048 + K8S_PATH_MAX], *token = NULL;
+	struct curl_slist	*hdrs = NULL, *connect_to = NULL;
+	struct auth		 a;
+	char			 url[2048 + K8S_PATH_MAX];
 	int			 rc = -1;
 
 	memset(rep, 0, sizeof(*rep));
 	buf_init(&rep->body, K8S_REPLY_MAX);
-	if (xsnprintf(url, sizeof(url), "%s%s", c->server, path) == -1) {
-		xsnprintf(rep->error, sizeof(rep->error), "URL too long");
+	if (k8s_creds_resolve(c, rep->error, sizeof(rep->error)) == -1 ||
+	    authenticate(c, timeout_s, &a, rep->error, sizeof(rep->error))
+	    == -1) {
+		rep->unusable = 1;
 		return -1;
 	}
 	if (curl_load(&f, rep->error, sizeof(rep->error)) == -1)
-		return -1;
-	if ((c->token_file[0] != '\0' || c->token != NULL) &&
-	    (token = bearer_token(c, rep->error, sizeof(rep->error))) == NULL)
-		return -1;
-	if ((hdrs = request_headers(&f, token, body != NULL)) == NULL)
+		goto done;
+	if (make_url(&f, c, path, url, sizeof(url), &connect_to) == -1 ||
+	    (hdrs = request_headers(&f, a.token, body != NULL)) == NULL)
 		xsnprintf(rep->error, sizeof(rep->error), "out of memory");
 	else
-		rc = perform(&f, c, method, url, body, timeout_s, hdrs, rep);
+		rc = perform(&f, c, &a, method, url, body, timeout_s, hdrs,
+		    connect_to, rep);
 	if (hdrs != NULL)
 		f.slist_free_all(hdrs);
-	if (token != NULL) {
-		explicit_bzero(token, strlen(token));
-		free(token);
-	}
+	if (connect_to != NULL)
+		f.slist_free_all(connect_to);
+done:
+	auth_wipe(&a);
 	return rc;
 }
 
@@ -431,6 +564,9 @@ k8s_fail(struct request *r, const struct k8s_reply *rep, const char *ns)
 {
 	char msg[300], kind[64], why[ERROR_MAX];
 
+	if (rep->unusable)
+		return http_fail(r, ST_UNAVAILABLE, "Kubernetes credentials "
+		    "unusable: %s", rep->error);
 	if (rep->code == 0) {
 		msgf(why, sizeof(why), "Kubernetes API server unreachable: "
 		    "%s", rep->error);

@@ -170,6 +170,31 @@ random_hex(char *out, size_t nhex)
 	out[nhex] = '\0';
 }
 
+int
+base64_decode(const char *s, struct buf *out)
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned int	 acc = 0, bits = 0;
+	const char	*p;
+	char		 byte;
+
+	for (; *s != '\0' && *s != '='; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+			continue;
+		if ((p = strchr(alphabet, *s)) == NULL)
+			return -1;
+		acc = acc << 6 | (unsigned int)(p - alphabet);
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			byte = (char)(acc >> bits & 0xff);
+			if (buf_append(out, &byte, 1) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 char *
 read_small_file(const char *path, size_t max, size_t *lenp)
 {

@@ -37,6 +37,9 @@ int64_t	 wall_ms(void);		/* CLOCK_REALTIME, Unix epoch */
 void	 random_hex(char *out, size_t nhex);	/* nhex hex digits + NUL */
 void	 hex_encode(char *out, const unsigned char *, size_t);
 
+/* Base64 (standard alphabet, white space ignored) appended to out. */
+int	 base64_decode(const char *, struct buf *out);
+
 /* Read a whole small file; caller frees. NULL with errno set on error. */
 char	*read_small_file(const char *path, size_t max, size_t *lenp);
 

@@ -5,7 +5,7 @@ set -eu
 
 pkgs="build-essential pkg-config libcjson-dev libcurl4-openssl-dev libssl-dev
 libyaml-dev bats curl jq openssl ca-certificates systemd xinetd mandoc
-clang valgrind procps iproute2 python3"
+clang valgrind procps iproute2 python3 tinyproxy util-linux time"
 
 missing=""
 for p in $pkgs; do

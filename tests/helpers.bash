@@ -10,7 +10,9 @@ CRD_PATH=/apis/factory.factory.io/v1alpha1
 use_limited_token() {
 	export KUBE_API_SERVER=$KUBE_URL KUBE_CA_FILE=$KUBE_CA
 	export KUBE_TOKEN_FILE=$LIMITED_TOKEN_FILE NAMESPACE=team-a
-	unset KUBE_TOKEN GITHUB_WEBHOOK_SECRET API_TOKEN
+	unset KUBE_TOKEN GITHUB_WEBHOOK_SECRET API_TOKEN KUBECONFIG
+	# No ~/.kube/config of the machine's may stand in for the test's own.
+	export HOME=$BATS_TEST_TMPDIR
 }
 
 common_setup() {
