@@ -89,9 +89,9 @@ jq -c '{apiVersion: "factory.factory.io/v1alpha1", kind: "SoftwareTask",
   spec: {repo: .repo, task: .task, branch: "main", agent: "claude-code",
          credentials: {secretRef: "factory-creds"}}}' "$work/create.json" >"$work/object.json"
 
-load() {	# PORT REQ N CONC -> p50 p99 rps
+load() {	# PORT REQ N CONC -> p50 p99 rps status-codes
 	python3 bench/client.py "$1" "$2" "$3" "$4" --vary |
-		jq -r '"\(.p50_ms) \(.p99_ms) \(.rps) \(.errors)"'
+		jq -r '"\(.p50_ms) \(.p99_ms) \(.rps) \(.codes)"'
 }
 instr() {	# PROGRAM REQ -> instructions of one request
 	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" <"$2" 2>&1 >/dev/null |
@@ -126,23 +126,27 @@ PY
 }
 
 declare -A P50 P99 R1 R8 INS RSS
-measure() {	# NAME PORT REQ PROGRAM N
-	local name=$1 a b
-	read -r P50[$name] P99[$name] R1[$name] _ <<<"$(load "$2" "$3" "$5" 1)"
-	read -r a b R8[$name] _ <<<"$(load "$2" "$3" "$5" 8)"
+measure() {	# NAME PORT REQ PROGRAM N EXPECTED-STATUS
+	local name=$1 a b c1 c8
+	read -r P50[$name] P99[$name] R1[$name] c1 <<<"$(load "$2" "$3" "$5" 1)"
+	read -r a b R8[$name] c8 <<<"$(load "$2" "$3" "$5" 8)"
+	if [[ $c1 != "$6" || $c8 != "$6" ]]; then
+		echo "bench: $name answered $c1 / $c8, not only $6" >&2
+		exit 1
+	fi
 	if [[ -n $4 ]]; then
 		INS[$name]=$(instr "$4" "$3")
 		RSS[$name]=$(rss "$4" "$3")
 	fi
 }
 echo "bench: $N requests per row (webhook+kubectl: $NSLOW), loopback, 1 and 8 clients" >&2
-measure floor-static "$P_STATIC" "$work/healthz.req" "$work/floor-static" "$N"
-measure floor "$P_FLOOR" "$work/healthz.req" "$work/floor" "$N"
-measure healthz "$P_FW" "$work/healthz.req" "$top/factory-webhook" "$N"
-measure ignored "$P_FW" "$work/ignored.req" "$top/factory-webhook" "$N"
-measure forged "$P_FW" "$work/forged.req" "$top/factory-webhook" "$N"
-measure invalid "$P_FW" "$work/invalid.req" "$top/factory-webhook" "$N"
-measure create "$P_FW" "$work/create.req" "$top/factory-webhook" "$N"
+measure floor-static "$P_STATIC" "$work/healthz.req" "$work/floor-static" "$N" 200
+measure floor "$P_FLOOR" "$work/healthz.req" "$work/floor" "$N" 200
+measure healthz "$P_FW" "$work/healthz.req" "$top/factory-webhook" "$N" 200
+measure ignored "$P_FW" "$work/ignored.req" "$top/factory-webhook" "$N" 200
+measure forged "$P_FW" "$work/forged.req" "$top/factory-webhook" "$N" 401
+measure invalid "$P_FW" "$work/invalid.req" "$top/factory-webhook" "$N" 400
+measure create "$P_FW" "$work/create.req" "$top/factory-webhook" "$N" 201
 read -r P50[curl] P99[curl] R1[curl] _ <<<"$(curl_floor "$N" 1)"
 read -r _ _ R8[curl] _ <<<"$(curl_floor "$N" 8)"
 INS[curl]=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null curl -sS -o /dev/null \
@@ -150,7 +154,7 @@ INS[curl]=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null curl -sS -o
 	--data-binary "@$work/object.json" \
 	"$KUBE_URL/apis/factory.factory.io/v1alpha1/namespaces/default/softwaretasks" 2>&1 |
 	sed -n 's/.*Collected : //p')
-measure webhook+kubectl "$P_HOOK" "$work/hook.req" "" "$NSLOW"
+measure webhook+kubectl "$P_HOOK" "$work/hook.req" "" "$NSLOW" 200
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 printf '\n%-16s %8s %8s %8s %8s %12s %9s  %s\n' path p50_ms p99_ms rps@1 rps@8 instructions rss_KiB "ratio"
