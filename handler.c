@@ -294,7 +294,7 @@ serve(const struct config *cfg, struct k8s_creds *kc,
 	memset(&x, 0, sizeof(x));
 	x.cfg = cfg;
 	x.kc = kc;
-	if ((x.r = calloc(1, sizeof(*x.r))) == NULL)
+	if ((x.r = malloc(sizeof(*x.r))) == NULL)	/* http_init clears it */
 		return 1;
 	random_hex(x.id, 16);
 	http_init(x.r, in, out, cfg->request_timeout);
