@@ -18,6 +18,9 @@
 #include "log.h"
 #include "names.h"
 
+#define NO_CREDENTIALS	"no Kubernetes credentials: set KUBE_API_SERVER with " \
+    "KUBE_TOKEN_FILE (and KUBE_CA_FILE), or KUBECONFIG, or run in a " \
+    "cluster with a service account"
 #define TASKS_PATH	"/apis/factory.factory.io/v1alpha1/namespaces/%s/softwaretasks"
 
 enum status
@@ -67,9 +70,7 @@ task_set_name(cJSON *obj, const char *name)
 static enum status
 no_credentials(struct exchange *x)
 {
-	return http_fail(x->r, ST_UNAVAILABLE, "no Kubernetes credentials: "
-	    "set KUBE_API_SERVER with KUBE_TOKEN_FILE (and KUBE_CA_FILE), or "
-	    "run in a cluster with a service account");
+	return http_fail(x->r, ST_UNAVAILABLE, "%s", NO_CREDENTIALS);
 }
 
 enum status
@@ -166,8 +167,7 @@ readyz(struct exchange *x)
 	int			 allowed;
 
 	if (!x->kc->found)
-		return not_ready(x, "no Kubernetes credentials: set "
-		    "KUBE_API_SERVER with KUBE_TOKEN_FILE, or run in a cluster");
+		return not_ready(x, NO_CREDENTIALS);
 	xsnprintf(body, sizeof(body), "{\"apiVersion\":"
 	    "\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectAccessReview\","
 	    "\"spec\":{\"resourceAttributes\":{\"group\":\"factory.factory.io\","
@@ -389,8 +389,7 @@ check_config(const struct config *c, struct k8s_creds *kc,
 		if (kc->proxy[0] != '\0')
 			printf("%-22s %s\n", "proxy", kc->proxy);
 	} else if (err == NULL) {
-		printf("%-22s none found: set KUBE_API_SERVER and "
-		    "KUBE_TOKEN_FILE\n", "kubernetes");
+		printf("%-22s %s\n", "kubernetes", NO_CREDENTIALS);
 	}
 	if (err != NULL) {
 		fprintf(stderr, "factory-webhook: %s\n", err);

@@ -39,7 +39,7 @@ teardown() { common_teardown; }
 	[[ $output == *"cannot read /nonexistent: No such file or directory"* ]]
 	run env -u KUBE_API_SERVER "$FW" --check-config
 	[ "$status" = 1 ]
-	[[ $output == *"none found: set KUBE_API_SERVER and KUBE_TOKEN_FILE"* ]]
+	[[ $output == *"no Kubernetes credentials: set KUBE_API_SERVER with KUBE_TOKEN_FILE"* ]]
 }
 
 @test "a bad configuration: endpoints answer 500, healthz stays 200, the log says why" {

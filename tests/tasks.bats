@@ -198,7 +198,7 @@ post() { fw_raw "$(req POST /api/v1/tasks "$1" 'Content-Type: application/json' 
 @test "no Kubernetes credentials is 503 naming what to set" {
 	unset KUBE_API_SERVER KUBE_TOKEN_FILE
 	post '{"repo":"https://github.com/o/r","task":"t"}'
-	expect 503 '{"error":"no Kubernetes credentials: set KUBE_API_SERVER with KUBE_TOKEN_FILE (and KUBE_CA_FILE), or run in a cluster with a service account"}'
+	expect 503 '{"error":"no Kubernetes credentials: set KUBE_API_SERVER with KUBE_TOKEN_FILE (and KUBE_CA_FILE), or KUBECONFIG, or run in a cluster with a service account"}'
 }
 
 @test "forbidden namespace is 502 naming the permission" {
@@ -235,5 +235,5 @@ post() { fw_raw "$(req POST /api/v1/tasks "$1" 'Content-Type: application/json' 
 	[[ $(json_field .reason) == "Kubernetes API server unreachable: "* ]]
 	unset KUBE_API_SERVER
 	fw_raw $'GET /readyz HTTP/1.1\r\n\r\n'
-	expect 503 '{"ready":false,"reason":"no Kubernetes credentials: set KUBE_API_SERVER with KUBE_TOKEN_FILE, or run in a cluster"}'
+	expect 503 '{"ready":false,"reason":"no Kubernetes credentials: set KUBE_API_SERVER with KUBE_TOKEN_FILE (and KUBE_CA_FILE), or KUBECONFIG, or run in a cluster with a service account"}'
 }
