@@ -43,14 +43,17 @@ SAN_FLAGS = -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 all: factory-webhook
 
 factory-webhook: $(OBJ)
-	$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -o $@ $(OBJ) $(LIBS)
+	@echo "  LD  $@"
+	@$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -o $@ $(OBJ) $(LIBS)
 
 %.o: %.c $(HDR)
-	$(CC) $(FW_CFLAGS) -c -o $@ $<
+	@echo "  CC  $@"
+	@$(CC) $(FW_CFLAGS) -c -o $@ $<
 
 $(SAN_DIR)/factory-webhook: $(SRC) $(HDR)
 	@mkdir -p $(SAN_DIR)
-	$(CC) $(SAN_FLAGS) -o $@ $(SRC) $(LIBS)
+	@echo "  CC  $@ (ASan, UBSan)"
+	@$(CC) $(SAN_FLAGS) -o $@ $(SRC) $(LIBS)
 
 asan: $(SAN_DIR)/factory-webhook
 
@@ -66,7 +69,8 @@ FUZZ_SRC_json    = json.c names.c http.c chunked.c util.c
 
 build/fuzz/%: fuzz/fuzz_%.c $(SRC) $(HDR)
 	@mkdir -p build/fuzz
-	clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC_$*) -lcjson -ldl
+	@echo "  CC  $@ (libFuzzer)"
+	@clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC_$*) -lcjson -ldl
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
 	bash fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -9,7 +9,6 @@
  * provider set-up in every process, more than twice the rest of an ignored
  * GitHub delivery.
  */
-#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,20 +34,13 @@ load(void)
 {
 	static const char *const names[] = { "SHA256_Init", "SHA256_Update",
 	    "SHA256_Final", "CRYPTO_memcmp" };
-	void	*lib, *sym[sizeof(names) / sizeof(names[0])];
-	size_t	 i;
+	void	*sym[sizeof(names) / sizeof(names[0])];
+	char	 err[256];
 
-	if ((lib = dlopen(LIBCRYPTO, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		fprintf(stderr, "factory-webhook: cannot load %s: %s\n",
-		    LIBCRYPTO, dlerror());
+	if (dl_symbols(LIBCRYPTO, names, sizeof(names) / sizeof(names[0]), sym,
+	    err, sizeof(err)) == -1) {
+		fprintf(stderr, "factory-webhook: %s\n", err);
 		return -1;
-	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if ((sym[i] = dlsym(lib, names[i])) == NULL) {
-			fprintf(stderr, "factory-webhook: %s lacks %s\n",
-			    LIBCRYPTO, names[i]);
-			return -1;
-		}
 	}
 	/* Object to function pointers through memcpy, as POSIX allows. */
 	memcpy(&table.init, &sym[0], sizeof(void *));

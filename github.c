@@ -56,6 +56,8 @@ check_headers(struct exchange *x, int *form)
 		    "be application/json or application/x-www-form-urlencoded");
 	x->event = http_header(x->r, "X-GitHub-Event");
 	x->delivery = http_header(x->r, "X-GitHub-Delivery");
+	if (x->delivery != NULL && *x->delivery == '\0')
+		x->delivery = NULL;	/* empty is absent, not one shared id */
 	if (x->event == NULL || *x->event == '\0')
 		return http_fail(x->r, ST_BAD_REQUEST,
 		    "missing X-GitHub-Event header");
@@ -249,6 +251,17 @@ create_issue_task(struct exchange *x, const struct issue_event *ev)
 	return st;
 }
 
+/* clone_url ends in "/<owner>/<repo>.git" (case-insensitive). */
+static int
+clone_url_matches(const char *url, const char *full)
+{
+	size_t u = strlen(url), f = strlen(full);
+
+	return u > f + 5 && url[u - f - 5] == '/' &&
+	    ascii_ncaseeq(url + u - f - 4, full, f) &&
+	    strcmp(url + u - 4, ".git") == 0;
+}
+
 static enum status
 on_issue(struct exchange *x, const cJSON *root)
 {
@@ -267,6 +280,11 @@ on_issue(struct exchange *x, const cJSON *root)
 	    ev.full_name))
 		return ignored(x, "repository ", ev.full_name ?
 		    ev.full_name : "(none)", " is not in GITHUB_ALLOWED_REPOS");
+	/* The allow-list names full_name; the task clones clone_url. */
+	if (x->cfg->allowed_repos != NULL && !clone_url_matches(ev.clone_url,
+	    ev.full_name))
+		return ignored(x, "repository.clone_url does not match ",
+		    ev.full_name, "");
 	return create_issue_task(x, &ev);
 }
 

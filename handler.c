@@ -4,6 +4,7 @@
  * on standard input and output.  It reads one request, answers it, writes
  * one log line and exits: 0 whenever a response was written.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -400,7 +401,7 @@ check_config(const struct config *c, struct k8s_creds *kc,
 
 /* Prints the signature of standard input under the first secret. */
 static int
-sign_stdin(const struct config *c)
+sign_stdin(const struct config *c, const char *err)
 {
 	struct signer	*g;
 	char		 buf[65536], sig[72];
@@ -408,18 +409,28 @@ sign_stdin(const struct config *c)
 	int		 rc = 1;
 
 	if (c->webhook.n == 0) {
-		fprintf(stderr, "factory-webhook: --sign needs a secret: set "
-		    "GITHUB_WEBHOOK_SECRET or GITHUB_WEBHOOK_SECRET_FILE\n");
+		fprintf(stderr, "factory-webhook: --sign needs a secret: %s\n",
+		    err ? err : "set GITHUB_WEBHOOK_SECRET or "
+		    "GITHUB_WEBHOOK_SECRET_FILE");
 		return 1;
 	}
-	if ((g = signer_new(&c->webhook)) == NULL)
+	if ((g = signer_new(&c->webhook)) == NULL) {
+		fprintf(stderr, "factory-webhook: cannot load libcrypto\n");
 		return 1;
-	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0)
-		signer_update(g, buf, (size_t)n);
-	if (n == 0 && signer_hex(g, sig) == 0) {
-		printf("%s\n", sig);
+	}
+	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0 ||
+	    (n == -1 && errno == EINTR))
+		if (n > 0)
+			signer_update(g, buf, (size_t)n);
+	if (n == -1)
+		fprintf(stderr, "factory-webhook: --sign: reading standard "
+		    "input: %s\n", strerror(errno));
+	else if (signer_hex(g, sig) == 0 && printf("%s\n", sig) > 0 &&
+	    fflush(stdout) == 0)
 		rc = 0;
-	}
+	else
+		fprintf(stderr, "factory-webhook: --sign: writing the "
+		    "signature: %s\n", strerror(errno));
 	signer_free(g);
 	return rc;
 }
@@ -468,13 +479,14 @@ main(int argc, char **argv)
 
 	if (argc == 1)
 		rc = serve_stdio(&ctx);
+	else if (listening && err != NULL)
+		rc = (fprintf(stderr, "factory-webhook: %s\n", err), 1);
 	else if (listening)
 		rc = listen_loop(argc == 3 ? argv[2] : cfg.port, serve_stdio, &ctx);
 	else if (strcmp(argv[1], "--check-config") == 0)
 		rc = check_config(&cfg, &kc, err);
 	else if (strcmp(argv[1], "--sign") == 0)
-		rc = err ? (fprintf(stderr, "factory-webhook: %s\n", err), 1) :
-		    sign_stdin(&cfg);
+		rc = sign_stdin(&cfg, err);	/* only the secret matters */
 	else {
 		usage(stderr);
 		rc = 2;

@@ -50,9 +50,42 @@ utf8_valid(const unsigned char *p, size_t n)
 	return 1;
 }
 
+/*
+ * What cJSON lets through: a raw control byte inside a string (invalid
+ * JSON) and a \u0000 escape (which would cut the string where it stands).
+ * Returns the offending offset, or -1 when the text is clean.
+ */
+static long
+string_hazard(const char *p, size_t n)
+{
+	size_t	 i;
+	int	 in = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (!in) {
+			in = c == '"';
+			continue;
+		}
+		if (c < 0x20)
+			return (long)i;
+		if (c == '"')
+			in = 0;
+		else if (c == '\\' && i + 1 < n) {
+			if (p[i + 1] == 'u' && n - i >= 6 &&
+			    strncmp(p + i + 2, "0000", 4) == 0)
+				return (long)i;
+			i++;	/* the escaped character */
+		}
+	}
+	return -1;
+}
+
 enum status
 json_parse(struct request *r, const char *p, size_t n, cJSON **root)
 {
+	long bad;
+
 	const char *end = NULL;
 
 	*root = NULL;
@@ -60,6 +93,9 @@ json_parse(struct request *r, const char *p, size_t n, cJSON **root)
 		return http_fail(r, ST_BAD_REQUEST, "NUL byte in JSON body");
 	if (!utf8_valid((const unsigned char *)p, n))
 		return http_fail(r, ST_BAD_REQUEST, "body is not valid UTF-8");
+	if ((bad = string_hazard(p, n)) != -1)
+		return http_fail(r, ST_BAD_REQUEST, "control character or \\u0000 "
+		    "in a JSON string at byte %ld", bad);
 	*root = cJSON_ParseWithLengthOpts(p, n, &end, 0);
 	if (*root == NULL)
 		return http_fail(r, ST_BAD_REQUEST,
@@ -261,6 +297,13 @@ name_value_array(struct request *r, const char *path, const cJSON *o,
 		    !cJSON_IsString(cJSON_GetObjectItem(it, "value")))
 			return http_fail(r, ST_BAD_REQUEST,
 			    "%s.value: must be a string", item);
+		if (strcmp(name, "headers") == 0 && (!is_token(s) ||
+		    !is_printable(cJSON_GetStringValue(cJSON_GetObjectItem(it,
+		    "value")) ? cJSON_GetStringValue(cJSON_GetObjectItem(it,
+		    "value")) : "", 0)))
+			return http_fail(r, ST_BAD_REQUEST, "%s: a header needs "
+			    "a token name and a value without control "
+			    "characters", item);
 		if (cJSON_HasObjectItem(it, "valueFrom") &&
 		    !cJSON_IsObject(cJSON_GetObjectItem(it, "valueFrom")))
 			return http_fail(r, ST_BAD_REQUEST,
@@ -602,18 +645,46 @@ issue_event_read(struct request *r, const cJSON *root, struct issue_event *ev)
 	return ST_NONE;
 }
 
+/* A copy of s with every byte that is not part of valid UTF-8 (a
+ * message cut inside a character, raw bytes from a header) turned into
+ * '?', so that a response is always valid JSON text.  Caller frees. */
+static char *
+utf8_clean(const char *s)
+{
+	size_t	 n = strlen(s), i = 0, len;
+	char	*d = strdup(s);
+
+	while (d != NULL && i < n) {
+		unsigned char c = (unsigned char)d[i];
+		len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ?
+		    3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+		if (len == 0 || i + len > n ||
+		    !utf8_valid((const unsigned char *)d + i, len)) {
+			d[i++] = '?';
+			continue;
+		}
+		i += len;
+	}
+	return d;
+}
+
 /* Pairs of key and value up to a NULL key; NULL values are left out. */
 char *
 json_vreply(const char *k, va_list ap)
 {
 	cJSON		*o = cJSON_CreateObject();
 	const char	*v;
-	char		*out = NULL;
+	char		*out = NULL, *clean;
 
 	for (; o != NULL && k != NULL; k = va_arg(ap, const char *)) {
-		v = va_arg(ap, const char *);
-		if (v != NULL && !cJSON_AddStringToObject(o, k, v))
+		if ((v = va_arg(ap, const char *)) == NULL)
+			continue;
+		clean = utf8_clean(v);
+		if (clean == NULL || !cJSON_AddStringToObject(o, k, clean)) {
+			free(clean);
 			goto done;
+		}
+		free(clean);
 	}
 	if (o != NULL)
 		out = cJSON_PrintUnformatted(o);

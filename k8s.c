@@ -4,7 +4,6 @@
  * never talk to Kubernetes (health checks, ignored deliveries, rejected
  * requests) do not pay for loading it and its dozens of libraries.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,19 +39,11 @@ curl_load(struct curl_fns *f, char *err, size_t errlen)
 	    "curl_easy_init", "curl_easy_setopt", "curl_easy_perform",
 	    "curl_easy_getinfo", "curl_easy_cleanup", "curl_slist_append",
 	    "curl_slist_free_all" };
-	void	*lib, *sym[sizeof(names) / sizeof(names[0])];
-	size_t	 i;
+	void	*sym[sizeof(names) / sizeof(names[0])];
 
-	if ((lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		msgf(err, errlen, "cannot load libcurl: %s", dlerror());
+	if (dl_symbols("libcurl.so.4", names, sizeof(names) / sizeof(names[0]),
+	    sym, err, errlen) == -1)
 		return -1;
-	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if ((sym[i] = dlsym(lib, names[i])) == NULL) {
-			msgf(err, errlen, "libcurl lacks %s", names[i]);
-			return -1;
-		}
-	}
 	/* POSIX guarantees data and function pointers convert via dlsym. */
 	memcpy(&f->global_init, &sym[0], sizeof(void *));
 	memcpy(&f->easy_init, &sym[1], sizeof(void *));
@@ -115,15 +106,19 @@ creds_from_env(struct k8s_creds *c, const char *server, char *err,
 	const char *key = getenv("KUBE_CLIENT_KEY_FILE");
 
 	xsnprintf(c->source, sizeof(c->source), "KUBE_API_SERVER");
-	if (strncmp(server, "https://", 8) != 0 &&
-	    strncmp(server, "http://", 7) != 0) {
-		msgf(err, errlen, "KUBE_API_SERVER must be an https:// URL");
+	if (tf != NULL && *tf == '\0')
+		tf = NULL;	/* set but empty is unset */
+	/* TLS always: a token must never cross the network in clear text. */
+	if (strncmp(server, "https://", 8) != 0 || server[8] == '\0' ||
+	    strchr(server, '@') != NULL) {
+		msgf(err, errlen, "KUBE_API_SERVER must be an https:// URL "
+		    "without user or password (tokens go in KUBE_TOKEN_FILE)");
 		return -1;
 	}
 	if (copy_setting(c->server, sizeof(c->server), "KUBE_API_SERVER",
 	    server, err, errlen) == -1)
 		return -1;
-	if (tf != NULL && *tf != '\0' && (readable("KUBE_TOKEN_FILE", tf, err,
+	if (tf != NULL && (readable("KUBE_TOKEN_FILE", tf, err,
 	    errlen) == -1 || copy_setting(c->token_file, sizeof(c->token_file),
 	    "KUBE_TOKEN_FILE", tf, err, errlen) == -1))
 		return -1;
@@ -274,7 +269,7 @@ bearer_token(const struct k8s_creds *c, char *err, size_t errlen)
 		return c->token ? strdup(c->token) : NULL;
 	if ((t = read_small_file(c->token_file, SECRET_FILE_MAX, &len)) == NULL) {
 		msgf(err, errlen, "cannot read token file %s: %s",
-		    c->token_file, strerror(errno));
+		    c->token_file, file_error(errno));
 		return NULL;
 	}
 	while (len > 0 && strchr(" \t\r\n", t[len - 1]) != NULL)
@@ -590,6 +585,9 @@ k8s_fail(struct request *r, const struct k8s_reply *rep, const char *ns)
 		return http_fail(r, ST_BAD_GATEWAY, "the SoftwareTask CRD "
 		    "(softwaretasks.factory.factory.io) is not installed in "
 		    "Kubernetes; apply it first");
+	case 413:
+		return http_fail(r, ST_PAYLOAD_TOO_LARGE, "the task is too large "
+		    "for the Kubernetes API server");
 	case 400:	/* strict field validation: unknown or duplicate field */
 	case 422:	/* the CRD's schema */
 		return http_fail(r, ST_UNPROCESSABLE, "%s",

@@ -6,7 +6,6 @@
  * the file that names them.
  */
 #define _GNU_SOURCE	/* asprintf(3) */
-#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -46,19 +45,11 @@ yaml_load_lib(struct yaml_fns *y, char *err, size_t errlen)
 	    "yaml_parser_set_input_string", "yaml_parser_load",
 	    "yaml_parser_delete", "yaml_document_get_root_node",
 	    "yaml_document_get_node", "yaml_document_delete" };
-	void	*lib, *sym[sizeof(names) / sizeof(names[0])];
-	size_t	 i;
+	void	*sym[sizeof(names) / sizeof(names[0])];
 
-	if ((lib = dlopen("libyaml-0.so.2", RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		msgf(err, errlen, "cannot load libyaml (package libyaml-0-2) "
-		    "to read the kubeconfig: %s", dlerror());
+	if (dl_symbols("libyaml-0.so.2", names, sizeof(names) / sizeof(names[0]),
+	    sym, err, errlen) == -1)
 		return -1;
-	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((sym[i] = dlsym(lib, names[i])) == NULL) {
-			msgf(err, errlen, "libyaml lacks %s", names[i]);
-			return -1;
-		}
 	memcpy(&y->init, &sym[0], sizeof(void *));
 	memcpy(&y->set_input, &sym[1], sizeof(void *));
 	memcpy(&y->load, &sym[2], sizeof(void *));
@@ -82,7 +73,7 @@ parse_file(struct kc *k, const char *path, char *err, size_t errlen)
 	if ((text = read_small_file(path, KUBECONFIG_MAX, &len)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
-		msgf(err, errlen, "kubeconfig %s: %s", path, strerror(errno));
+		msgf(err, errlen, "kubeconfig %s: %s", path, file_error(errno));
 		return -1;
 	}
 	if (!k->y.init(&p)) {

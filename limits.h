@@ -20,8 +20,10 @@
 #define NAME_MAX_K8S		253		/* Kubernetes object name */
 #define LABEL_VALUE_MAX		63
 #define NAME_RETRIES		5		/* create attempts on a name clash */
-#define LOG_LINE_MAX		2048
+#define LOG_LINE_MAX		8192
+#define LOG_VALUE_MAX		200		/* bytes of one logged value */
 #define LISTEN_CHILDREN_MAX	64		/* --listen: connections served at once */
+#define LISTEN_PER_SOURCE_MAX	16		/* of them from one client address */
 #define LISTEN_BACKLOG		128
 
 #endif

@@ -14,6 +14,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "limits.h"
 #include "log.h"
 
 /* JOURNAL_STREAM is "device:inode" of the stream systemd connected. */
@@ -62,6 +63,10 @@ log_field(struct buf *b, const char *key, const char *v)
 	quote = *v == '\0' || strpbrk(v, " \"=") != NULL;
 	buf_appendf(b, "%s%s=%s", b->len ? " " : "", key, quote ? "\"" : "");
 	for (p = (const unsigned char *)v; *p != '\0'; p++) {
+		if (p - (const unsigned char *)v == LOG_VALUE_MAX) {
+			buf_append(b, "...", 3);	/* the rest of the line matters more */
+			break;
+		}
 		if (*p == '"' || *p == '\\')
 			buf_appendf(b, "\\%c", *p);
 		else if (*p < 0x20 || *p > 0x7e)

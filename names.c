@@ -76,10 +76,12 @@ is_branch(const char *s)
 {
 	size_t	 i, n = strlen(s);
 
-	if (n == 0 || n > 255 || s[0] == '/' || s[0] == '-' ||
+	if (n == 0 || n > 255 || s[0] == '/' || s[0] == '-' || s[0] == '.' ||
 	    s[n - 1] == '/' || s[n - 1] == '.' || strstr(s, "..") != NULL ||
 	    strstr(s, "//") != NULL || strstr(s, "@{") != NULL ||
-	    (n >= 5 && strcmp(s + n - 5, ".lock") == 0))
+	    strstr(s, "/.") != NULL || strstr(s, ".lock/") != NULL ||
+	    (n >= 5 && strcmp(s + n - 5, ".lock") == 0) ||
+	    strcmp(s, "@") == 0 || strcmp(s, "HEAD") == 0)
 		return 0;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -172,6 +174,19 @@ repo_allowed(const char *list, const char *full)
 			return 1;
 		list += n;
 	}
+}
+
+int
+is_token(const char *s)
+{
+	static const char extra[] = "!#$%&'*+-.^_`|~";
+
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!is_alnum((unsigned char)*s) && strchr(extra, *s) == NULL)
+			return 0;
+	return 1;
 }
 
 /* No control characters; newlines and tabs only when allowed. */

@@ -11,5 +11,6 @@ int	is_url(const char *, int https_only);	/* scheme://host... */
 int	is_repo_list(const char *);		/* GITHUB_ALLOWED_REPOS */
 int	repo_allowed(const char *list, const char *full_name);
 int	is_printable(const char *, int allow_newlines);
+int	is_token(const char *);			/* an HTTP field name */
 
 #endif

@@ -18,12 +18,17 @@
 static int
 add_value(struct secrets *s, const char *p, size_t n)
 {
+	size_t i;
+
 	while (n > 0 && (is_ows((unsigned char)*p) || *p == '\r'))
 		p++, n--;
 	while (n > 0 && (is_ows((unsigned char)p[n - 1]) || p[n - 1] == '\r'))
 		n--;
 	if (n == 0)
 		return 0;
+	for (i = 0; i < n; i++)
+		if (is_ctl((unsigned char)p[i]) && p[i] != '\t')
+			return -2;	/* a NUL or control byte never matches */
 	if (s->n == SECRETS_MAX || (s->v[s->n] = malloc(n + 1)) == NULL)
 		return -1;
 	memcpy(s->v[s->n], p, n);
@@ -47,7 +52,7 @@ load_file(struct secrets *s, const char *path, int may_be_empty, char *err,
 
 	if ((data = read_small_file(path, SECRET_FILE_MAX, &len)) == NULL) {
 		msgf(err, errlen, "cannot read %s: %s", path,
-		    strerror(errno));
+		    file_error(errno));
 		return -1;
 	}
 	for (line = data; rc == 0 && line < data + len; line = nl + 1) {
@@ -57,12 +62,14 @@ load_file(struct secrets *s, const char *path, int may_be_empty, char *err,
 	}
 	explicit_bzero(data, len);
 	free(data);
-	if (rc == -1)
+	if (rc == -2)
+		msgf(err, errlen, "%s holds a control character", path);
+	else if (rc == -1)
 		msgf(err, errlen, "%s: more than %d values", path,
 		    SECRETS_MAX);
 	else if (s->n == 0 && !may_be_empty)
 		msgf(err, errlen, "%s holds no value", path);
-	return (rc == -1 || (s->n == 0 && !may_be_empty)) ? -1 : 0;
+	return (rc < 0 || (s->n == 0 && !may_be_empty)) ? -1 : 0;
 }
 
 /*
@@ -79,8 +86,8 @@ secrets_load(struct secrets *s, const char *env, const char *file_env,
 	memset(s, 0, sizeof(*s));
 	if ((v = getenv(env)) != NULL && *v != '\0') {
 		xsnprintf(s->origin, sizeof(s->origin), "$%s", env);
-		if (add_value(s, v, strlen(v)) == -1) {
-			msgf(err, errlen, "out of memory");
+		if (add_value(s, v, strlen(v)) < 0) {
+			msgf(err, errlen, "$%s holds a control character", env);
 			return -1;
 		}
 		explicit_bzero((char *)v, strlen(v));

@@ -1,4 +1,5 @@
 /* Small helpers shared by every file: bounded buffers, numbers, time. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -171,6 +172,26 @@ random_hex(char *out, size_t nhex)
 }
 
 int
+dl_symbols(const char *lib, const char *const names[], size_t n,
+    void *syms[], char *err, size_t errlen)
+{
+	void	*h;
+	size_t	 i;
+
+	if ((h = dlopen(lib, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		msgf(err, errlen, "cannot load %s: %s", lib, dlerror());
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if ((syms[i] = dlsym(h, names[i])) == NULL) {
+			msgf(err, errlen, "%s lacks %s", lib, names[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
 base64_decode(const char *s, struct buf *out)
 {
 	static const char alphabet[] =
@@ -195,6 +216,13 @@ base64_decode(const char *s, struct buf *out)
 	return 0;
 }
 
+const char *
+file_error(int e)
+{
+	return e == ENOTREG ? "not a regular file" : e == EFBIG ? "too large" :
+	    strerror(e);
+}
+
 char *
 read_small_file(const char *path, size_t max, size_t *lenp)
 {
@@ -203,8 +231,17 @@ read_small_file(const char *path, size_t max, size_t *lenp)
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	struct stat	 st;
+
+	/* O_NONBLOCK: a FIFO must not hang the process; only regular files
+	 * are read at all. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = ENOTREG;
+		return NULL;
+	}
 	buf_init(&b, max);
 	if (buf_append(&b, "", 0) == -1)
 		goto fail;

@@ -37,11 +37,20 @@ int64_t	 wall_ms(void);		/* CLOCK_REALTIME, Unix epoch */
 void	 random_hex(char *out, size_t nhex);	/* nhex hex digits + NUL */
 void	 hex_encode(char *out, const unsigned char *, size_t);
 
+/* dlopen(lib) and resolve every name into syms, or fail naming what is
+ * missing: an optional library is used whole or not at all. */
+int	 dl_symbols(const char *lib, const char *const names[], size_t n,
+	     void *syms[], char *err, size_t errlen);
+
 /* Base64 (standard alphabet, white space ignored) appended to out. */
 int	 base64_decode(const char *, struct buf *out);
 
-/* Read a whole small file; caller frees. NULL with errno set on error. */
+/* Read a whole small regular file; caller frees.  NULL with errno set on
+ * error: ENOTREG for anything but a regular file (a FIFO would block),
+ * EFBIG past max.  file_error() says it in words. */
+#define ENOTREG	EINVAL
 char	*read_small_file(const char *path, size_t max, size_t *lenp);
+const char *file_error(int);
 
 /* Case-insensitive ASCII comparisons, locale-free. */
 int	 ascii_casecmp(const char *, const char *);

@@ -221,3 +221,22 @@ install_to() {
 	CREDENTIALS_DIRECTORY=$c fw_raw "$(req POST /api/v1/tasks '{"repo":"https://github.com/o/r","task":"cred"}' 'Content-Type: application/json')"
 	expect 201
 }
+
+@test "--listen: one client address cannot take every slot" {
+	local port
+	port=$(free_port)
+	"$FW" --listen "127.0.0.1:$port" 2>>"$ERR" &
+	BG=$!
+	wait_port "$port"
+	python3 -c '
+import socket, sys, time
+conns = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(70)]
+time.sleep(4)
+' "$port" &
+	local hog=$!
+	sleep 1
+	run curl -sS --max-time 3 --interface 127.0.0.2 "http://127.0.0.1:$port/healthz"
+	kill "$hog" 2>/dev/null || true
+	[ "$status" = 0 ]
+	[ "$output" = ok ]
+}

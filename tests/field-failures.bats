@@ -12,7 +12,7 @@ setup() {
 	P=$BATS_TEST_TMPDIR/p
 	labeled_payload factory:do >"$P"
 }
-teardown() { common_teardown; }
+teardown() { deactivate; common_teardown; }
 
 # gh FILE [HEADER...]: a signed labeled-issue delivery with a fresh GUID.
 gh() {
@@ -69,28 +69,20 @@ gh() {
 }
 
 @test "F6 Expect: 100-continue answered at once over a real socket" {
-	local port body
-	port=$(free_port)
-	systemd-socket-activate --inetd -a -l "127.0.0.1:$port" -E KUBE_API_SERVER -E KUBE_CA_FILE \
-		-E KUBE_TOKEN_FILE -E NAMESPACE -E ASAN_OPTIONS -E UBSAN_OPTIONS "$FW" 2>>"$ERR" &
-	local act=$!
-	for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
+	local body
+	activate
 	body=$(jq -nc --arg t "$(head -c 2048 /dev/zero | tr '\0' y)" '{repo: "https://github.com/o/r", task: $t}')
 	run curl -sS -o /dev/null -w '%{http_code} %{time_total}' -H 'Content-Type: application/json' \
-		-H 'Expect: 100-continue' --expect100-timeout 3 -d "$body" "http://127.0.0.1:$port/api/v1/tasks"
-	kill "$act"
+		-H 'Expect: 100-continue' --expect100-timeout 3 -d "$body" "$URL/api/v1/tasks"
+	deactivate
 	read -r code secs <<<"$output"
 	[ "$code" = 201 ]
 	awk -v s="$secs" 'BEGIN { exit !(s < 1) }'
 }
 
 @test "F7 unread input never turns the response into a reset (raw socket)" {
-	local port act
-	port=$(free_port)
-	systemd-socket-activate --inetd -a -l "127.0.0.1:$port" -E ASAN_OPTIONS -E UBSAN_OPTIONS "$FW" 2>>"$ERR" &
-	act=$!
-	for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
-	run python3 - "$port" <<-'PY'
+	activate
+	run python3 - "$PORT" <<-'PY'
 	import socket, sys
 	def exchange(data):
 	    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
@@ -110,7 +102,7 @@ gh() {
 	print(exchange(b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + big + b"\r\n"))
 	print(exchange(b"POST /api/v1/tasks HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 3000000\r\n\r\n" + b"a" * 3000000))
 	PY
-	kill "$act"
+	deactivate
 	[ "${lines[0]}" = "HTTP/1.1 200 OK" ]
 	[ "${lines[1]}" = "HTTP/1.1 413 Content Too Large" ]
 }

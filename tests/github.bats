@@ -192,3 +192,16 @@ deliver() {
 	expect 201
 	task_get "$(json_field .task)" | jq -e '.spec.task | endswith("\ud83d\ude00") and (length > 65536)'
 }
+
+@test "an empty X-GitHub-Delivery is treated as absent, not as one shared id" {
+	req_file POST /webhooks/github "$P" "X-GitHub-Event: issues" "X-GitHub-Delivery:" \
+		"Content-Type: application/json" "X-Hub-Signature-256: $(sign "$SECRET" "$P")"
+	expect 201
+	[[ $(json_field .task) =~ ^issue-1-[0-9]{10}$ ]]
+}
+
+@test "GITHUB_ALLOWED_REPOS: a clone_url that is not the full_name's is ignored" {
+	jq '.repository.clone_url = "https://evil.example/other/repo.git"' "$P" >"$P.evil"
+	GITHUB_ALLOWED_REPOS="Codertocat/*" deliver issues "$P.evil"
+	expect 200 '{"message":"ignored","reason":"repository.clone_url does not match Codertocat/Hello-World"}'
+}

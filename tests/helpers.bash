@@ -111,6 +111,34 @@ labeled_payload() {
 
 uuid() { cat /proc/sys/kernel/random/uuid; }
 
+# activate [VAR...]: the handler behind systemd-socket-activate --inetd -a
+# on a free loopback port ($PORT, $URL), with the Kubernetes settings, the
+# sanitizer options and the named variables passed on (it passes nothing
+# else).
+activate() {
+	local v args=()
+	PORT=$(free_port)
+	URL=http://127.0.0.1:$PORT
+	for v in KUBE_API_SERVER KUBE_CA_FILE KUBE_TOKEN_FILE NAMESPACE \
+		ASAN_OPTIONS UBSAN_OPTIONS "$@"; do
+		[[ -n ${!v-} ]] && args+=(-E "$v")
+	done
+	systemd-socket-activate --inetd -a -l "127.0.0.1:$PORT" "${args[@]}" "$FW" 2>>"$ERR" &
+	ACT=$!
+	for _ in $(seq 100); do
+		curl -fs "$URL/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	echo "systemd-socket-activate did not come up on $PORT" >&2
+	return 1
+}
+
+deactivate() {
+	[[ -n ${ACT-} ]] || return 0
+	kill "$ACT" 2>/dev/null || true
+	wait "$ACT" 2>/dev/null || true
+}
+
 # A free loopback port.
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

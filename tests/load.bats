@@ -8,17 +8,10 @@ load helpers
 setup() {
 	common_setup
 	export GITHUB_WEBHOOK_SECRET=load-secret REQUEST_TIMEOUT_SECONDS=4
-	PORT=$(free_port)
-	systemd-socket-activate --inetd -a -l "127.0.0.1:$PORT" -E KUBE_API_SERVER \
-		-E KUBE_CA_FILE -E KUBE_TOKEN_FILE -E NAMESPACE -E ASAN_OPTIONS -E UBSAN_OPTIONS \
-		-E GITHUB_WEBHOOK_SECRET -E REQUEST_TIMEOUT_SECONDS "$FW" 2>>"$ERR" &
-	ACT=$!
-	for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && return 0; sleep 0.05; done
-	return 1
+	activate GITHUB_WEBHOOK_SECRET REQUEST_TIMEOUT_SECONDS
 }
 teardown() {
-	kill "$ACT" 2>/dev/null || true
-	wait "$ACT" 2>/dev/null || true
+	deactivate
 	common_teardown
 }
 

@@ -7,26 +7,12 @@ load helpers
 
 setup() {
 	common_setup
-	PORT=$(free_port)
-	URL=http://127.0.0.1:$PORT
-	local vars=(KUBE_API_SERVER KUBE_CA_FILE KUBE_TOKEN_FILE NAMESPACE
-		ASAN_OPTIONS UBSAN_OPTIONS GITHUB_WEBHOOK_SECRET MAX_BODY_BYTES)
-	local args=() v
 	export GITHUB_WEBHOOK_SECRET="It's a Secret to Everybody" MAX_BODY_BYTES=1048576
-	for v in "${vars[@]}"; do [[ -n ${!v-} ]] && args+=(-E "$v"); done
-	systemd-socket-activate --inetd -a -l "127.0.0.1:$PORT" "${args[@]}" "$FW" 2>>"$ERR" &
-	ACT=$!
-	for _ in $(seq 100); do
-		curl -fs "$URL/healthz" >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	echo "activator did not come up" >&2
-	return 1
+	activate GITHUB_WEBHOOK_SECRET MAX_BODY_BYTES
 }
 
 teardown() {
-	kill "$ACT" 2>/dev/null || true
-	wait "$ACT" 2>/dev/null || true
+	deactivate
 	common_teardown
 }
 
@@ -40,24 +26,7 @@ teardown() {
 @test "the seed's curl example, as written, creates a task with every field" {
 	run curl -sS -X POST "$URL/api/v1/tasks" \
 		-H "Content-Type: application/json" \
-		-d '{
-"repo": "https://github.com/yourorg/yourapp",
-"task": "Add dark mode support",
-"branch": "main",
-"agent": "claude-code",
-"secretRef": "factory-creds",
-"skills": ["go-expert", "testing"],
-"mcpServers": [
-{
-"name": "internal-tools",
-"url": "https://mcp.internal.com/sse"
-}
-],
-"maxRetries": 2,
-"callbackURL": "https://hooks.example.com/done",
-"gitAuthorName": "Factory Bot",
-"gitAuthorEmail": "bot@example.com"
-}'
+		-d "$(cat "$FIXTURES/seed-task.json")"
 	[ "$status" = 0 ]
 	name=$(jq -r .name <<<"$output")
 	jq -e --arg n "$name" '. == {name: $n, namespace: "team-a",

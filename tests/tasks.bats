@@ -7,24 +7,8 @@ load helpers
 setup() { common_setup; }
 teardown() { common_teardown; }
 
-SEED_BODY='{
-"repo": "https://github.com/yourorg/yourapp",
-"task": "Add dark mode support",
-"branch": "main",
-"agent": "claude-code",
-"secretRef": "factory-creds",
-"skills": ["go-expert", "testing"],
-"mcpServers": [
-{
-"name": "internal-tools",
-"url": "https://mcp.internal.com/sse"
-}
-],
-"maxRetries": 2,
-"callbackURL": "https://hooks.example.com/done",
-"gitAuthorName": "Factory Bot",
-"gitAuthorEmail": "bot@example.com"
-}'
+# The body of the seed's curl example, exactly as the seed writes it.
+SEED_BODY=$(cat "$FIXTURES/seed-task.json")
 
 post() { fw_raw "$(req POST /api/v1/tasks "$1" 'Content-Type: application/json' "${@:2}")"; }
 
@@ -236,4 +220,29 @@ post() { fw_raw "$(req POST /api/v1/tasks "$1" 'Content-Type: application/json' 
 	unset KUBE_API_SERVER
 	fw_raw $'GET /readyz HTTP/1.1\r\n\r\n'
 	expect 503 '{"ready":false,"reason":"no Kubernetes credentials: set KUBE_API_SERVER with KUBE_TOKEN_FILE (and KUBE_CA_FILE), or KUBECONFIG, or run in a cluster with a service account"}'
+}
+
+@test "hostile strings: \\u0000, raw control bytes, header injection, git-invalid branches" {
+	post '{"repo":"https://github.com/o/r","task":"rm -rf\u0000 hidden"}'
+	expect 400 '{"error":"control character or \\u0000 in a JSON string at byte 47"}'
+	post '{"repo":"https://github.com/o/r","branch\u0000zzz":"dev","task":"t"}'
+	expect 400
+	post "$(printf '{"repo":"https://github.com/o/r","task":"a\nb"}')"
+	expect 400 '{"error":"control character or \\u0000 in a JSON string at byte 42"}'
+	post '{"repo":"https://github.com/o/r","task":"t","mcpServers":[{"name":"m","url":"https://m","headers":[{"name":"X","value":"a\r\nInjected: 1"}]}]}'
+	expect 400 '{"error":"mcpServers[0].headers[0]: a header needs a token name and a value without control characters"}'
+	post '{"repo":"https://github.com/o/r","task":"t","mcpServers":[{"name":"m","url":"https://m","headers":[{"name":"a b:c","value":"v"}]}]}'
+	expect 400
+	for b in .hidden/x a/.b HEAD a.lock/b a/./b @; do
+		post "{\"repo\":\"https://github.com/o/r\",\"task\":\"t\",\"branch\":\"$b\"}"
+		expect 400 '{"error":"branch: must be a valid git branch name"}'
+	done
+}
+
+@test "responses stay valid UTF-8 when an echoed value is cut or raw" {
+	local name
+	name=$(printf 'é%.0s' $(seq 300))
+	post "{\"$name\":1}"
+	expect 400
+	resp_body | python3 -c 'import sys, json; json.loads(sys.stdin.buffer.read().decode("utf-8"))'
 }
