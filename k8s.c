@@ -405,7 +405,11 @@ perform(const struct curl_fns *f, const struct k8s_creds *c,
 		return -1;
 	}
 	f->easy_setopt(h, CURLOPT_URL, url);
-	f->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
+	f->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	/* One request per process: HTTP/2 buys nothing, and a stream reset
+	 * after an early answer (401 before the body was read) would hide
+	 * the answer behind a transfer error. */
+	f->easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	f->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	f->easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_s * 1000);
 	f->easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
@@ -424,13 +428,13 @@ perform(const struct curl_fns *f, const struct k8s_creds *c,
 	}
 	set_tls(f, h, c, a);
 	rc = f->easy_perform(h);
-	if (rc == CURLE_OK)
-		f->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rep->code);
-	else
-		msgf(rep->error, sizeof(rep->error), "%s", errbuf[0] ?
-		    errbuf : "transfer failed");
+	/* An answer that came before a transfer error still counts. */
+	f->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rep->code);
+	if (rc != CURLE_OK && rep->code == 0)
+		msgf(rep->error, sizeof(rep->error), "%s (curl error %d)",
+		    errbuf[0] ? errbuf : "transfer failed", (int)rc);
 	f->easy_cleanup(h);
-	return rc == CURLE_OK ? 0 : -1;
+	return rep->code != 0 ? 0 : -1;
 }
 
 /*

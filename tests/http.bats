@@ -172,3 +172,16 @@ teardown() { common_teardown; }
 	printf 'GET /healthz HTTP/1.1\r\n\r\n' | JOURNAL_STREAM=1:2 "$FW" >"$RESP" 2>"$j"
 	grep -q '^time=' "$j"
 }
+
+@test "client address: REMOTE_ADDR, TCPREMOTEIP, REMOTE_HOST, else the socket's peer" {
+	REMOTE_ADDR=192.0.2.1 TCPREMOTEIP=192.0.2.2 fw_raw $'GET /healthz HTTP/1.1\r\n\r\n'
+	grep -q 'client=192.0.2.1 ' "$ERR"
+	TCPREMOTEIP=192.0.2.2 REMOTE_HOST=192.0.2.3 fw_raw $'GET /healthz HTTP/1.1\r\n\r\n'
+	grep -q 'client=192.0.2.2 ' "$ERR"
+	REMOTE_HOST=192.0.2.3 fw_raw $'GET /healthz HTTP/1.1\r\n\r\n'
+	grep -q 'client=192.0.2.3 ' "$ERR"
+	activate
+	curl -fsS "$URL/healthz" >/dev/null
+	deactivate
+	grep -q 'client=127.0.0.1 method=GET path=/healthz status=200' "$ERR"
+}
