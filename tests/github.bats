@@ -170,7 +170,7 @@ deliver() {
 	req_file POST /webhooks/github "$P" "X-GitHub-Event: issues" \
 		"Content-Type: application/json" "X-Hub-Signature-256: $(sign "$SECRET" "$P")"
 	expect 201
-	[[ $(json_field .task) =~ ^issue-1-[0-9]{10}$ ]]
+	[[ $(json_field .task) =~ ^issue-1-[0-9]{10}(-[0-9a-f]{4})?$ ]]
 }
 
 @test "missing event header and unsupported content type are refused" {
@@ -197,7 +197,7 @@ deliver() {
 	req_file POST /webhooks/github "$P" "X-GitHub-Event: issues" "X-GitHub-Delivery:" \
 		"Content-Type: application/json" "X-Hub-Signature-256: $(sign "$SECRET" "$P")"
 	expect 201
-	[[ $(json_field .task) =~ ^issue-1-[0-9]{10}$ ]]
+	[[ $(json_field .task) =~ ^issue-1-[0-9]{10}(-[0-9a-f]{4})?$ ]]
 }
 
 @test "GITHUB_ALLOWED_REPOS: a clone_url that is not the full_name's is ignored" {
