@@ -31,6 +31,9 @@ etcd_ver=$(mod_version "$etcd_mod/go.mod" 'go\.etcd\.io/etcd/server/v3')
 [[ -n $etcd_ver ]] || die "no go.etcd.io/etcd/server/v3 version in $etcd_mod/go.mod"
 
 sum_hash=$(cat "$kas_mod/go.sum" "$etcd_mod/go.sum" | sha256sum | cut -c1-12)
+# The cache and Go's own caches live under HOME; a CI job may run without it.
+HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+export HOME=${HOME:-/tmp}
 cache_root=${FACTORY_WEBHOOK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/factory-webhook}
 bin_dir=$cache_root/kube-$k8s_ver-etcd-$etcd_ver-$sum_hash
 
