@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "chunked.h"
+#include "util.h"
 
 #define CHUNK_LINE_MAX	4096	/* size line with extensions */
 #define TRAILERS_MAX	8192	/* whole trailer section */
@@ -25,18 +26,6 @@ chunked_init(struct chunked *c)
 	c->state = ST_SIZE;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One framing byte outside chunk data; 0 to go on, -1 for bad framing. */
 static int
 framing_byte(struct chunked *c, unsigned char ch)
@@ -47,7 +36,7 @@ framing_byte(struct chunked *c, unsigned char ch)
 	case ST_SIZE:
 		if (++c->linelen > CHUNK_LINE_MAX)
 			return -1;
-		if ((v = hexval(ch)) >= 0) {
+		if ((v = hex_value(ch)) >= 0) {
 			if (++c->digits > 15)	/* keeps left below 2^60 */
 				return -1;
 			c->left = c->left * 16 + (uint64_t)v;

@@ -3,18 +3,7 @@
 #include <string.h>
 
 #include "form.h"
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util.h"
 
 /* Decodes p[0..n) ('+' is a space, %XX a byte) into a new string. */
 static int
@@ -31,8 +20,8 @@ decode(const char *p, size_t n, char **out, size_t *outlen)
 			d[o++] = ' ';
 		} else if (p[i] == '%') {
 			if (n - i < 3 ||
-			    (hi = hexval((unsigned char)p[i + 1])) < 0 ||
-			    (lo = hexval((unsigned char)p[i + 2])) < 0) {
+			    (hi = hex_value((unsigned char)p[i + 1])) < 0 ||
+			    (lo = hex_value((unsigned char)p[i + 2])) < 0) {
 				free(d);
 				return FORM_MALFORMED;
 			}

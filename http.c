@@ -57,15 +57,6 @@ status_reason(enum status s)
 	return "Error";
 }
 
-/* RFC 9110 tchar, as a table over unsigned char. */
-static int
-is_tchar(unsigned char c)
-{
-	static const char extra[] = "!#$%&'*+-.^_`|~";
-
-	return is_alnum(c) || (c != '\0' && strchr(extra, c) != NULL);
-}
-
 enum status
 http_fail(struct request *r, enum status s, const char *fmt, ...)
 {

@@ -275,7 +275,7 @@ name_value_array(struct request *r, const char *path, const cJSON *o,
 	    NULL };
 	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, name), *it;
 	char		 f[PATH_MAX_JSON], item[PATH_MAX_JSON + 16];
-	const char	*s;
+	const char	*s, *value;
 	enum status	 st;
 	int		 i = 0;
 
@@ -297,10 +297,9 @@ name_value_array(struct request *r, const char *path, const cJSON *o,
 		    !cJSON_IsString(cJSON_GetObjectItem(it, "value")))
 			return http_fail(r, ST_BAD_REQUEST,
 			    "%s.value: must be a string", item);
+		value = cJSON_GetStringValue(cJSON_GetObjectItem(it, "value"));
 		if (strcmp(name, "headers") == 0 && (!is_token(s) ||
-		    !is_printable(cJSON_GetStringValue(cJSON_GetObjectItem(it,
-		    "value")) ? cJSON_GetStringValue(cJSON_GetObjectItem(it,
-		    "value")) : "", 0)))
+		    (value != NULL && !is_printable(value, 0))))
 			return http_fail(r, ST_BAD_REQUEST, "%s: a header needs "
 			    "a token name and a value without control "
 			    "characters", item);

@@ -179,12 +179,10 @@ repo_allowed(const char *list, const char *full)
 int
 is_token(const char *s)
 {
-	static const char extra[] = "!#$%&'*+-.^_`|~";
-
 	if (*s == '\0')
 		return 0;
 	for (; *s != '\0'; s++)
-		if (!is_alnum((unsigned char)*s) && strchr(extra, *s) == NULL)
+		if (!is_tchar((unsigned char)*s))
 			return 0;
 	return 1;
 }

@@ -172,18 +172,6 @@ signer_update(struct signer *g, const void *p, size_t n)
 		hmac_update(&g->mac[i], p, n);
 }
 
-static int
-unhex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "sha256=" and 64 hex digits, decoded; -1 if the header is malformed. */
 static int
 parse_signature(const char *h, unsigned char want[32])
@@ -194,8 +182,8 @@ parse_signature(const char *h, unsigned char want[32])
 	if (h == NULL || strncmp(h, "sha256=", 7) != 0 || strlen(h) != 7 + 64)
 		return -1;
 	for (i = 0; i < 32; i++) {
-		hi = unhex((unsigned char)h[7 + 2 * i]);
-		lo = unhex((unsigned char)h[8 + 2 * i]);
+		hi = hex_value((unsigned char)h[7 + 2 * i]);
+		lo = hex_value((unsigned char)h[8 + 2 * i]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		want[i] = (unsigned char)(hi << 4 | lo);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A growing byte buffer with a hard cap; an append past the cap fails. */
 struct buf {
@@ -68,5 +69,25 @@ static inline int is_alnum(unsigned char c)
 }
 static inline int is_ctl(unsigned char c) { return c < 0x20 || c == 0x7f; }
 static inline int is_ows(unsigned char c) { return c == ' ' || c == '\t'; }
+
+/* RFC 9110 tchar: the bytes of a method or a header field name. */
+static inline int
+is_tchar(unsigned char c)
+{
+	return is_alnum(c) || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/* The value of a hex digit, or -1. */
+static inline int
+hex_value(unsigned char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
 #endif
