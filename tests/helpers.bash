@@ -65,6 +65,19 @@ req_file() {
 	fw_raw "@$BATS_TEST_TMPDIR/request"
 }
 
+# at_once N REQUEST-FILE: N handlers on the same bytes at the same time;
+# prints how many answered each status line ("1 HTTP/1.1 201 Created").
+at_once() {
+	local i pids=()
+	for i in $(seq "$1"); do
+		"$FW" <"$2" >"$BATS_TEST_TMPDIR/at_once.$i" 2>>"$ERR" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	head -qn1 "$BATS_TEST_TMPDIR"/at_once.* | tr -d '\r' | sort | uniq -c |
+		sed 's/^ *//'
+}
+
 status_line() { head -n1 "$RESP" | tr -d '\r'; }
 status_code() { status_line | cut -d' ' -f2; }
 resp_body() { sed '1,/^\r$/d' "$RESP"; }
